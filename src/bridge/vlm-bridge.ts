@@ -1,0 +1,185 @@
+/**
+ * The page's single owner of the model worker. It creates the worker lazily, keeps one call of
+ * each kind in flight, rejects every pending call itself if the worker dies (Comlink does not),
+ * starts a fresh worker after a crash or a lost GPU, and sends each image's pixels only once per
+ * worker (later turns refer to the image by id).
+ */
+import * as Comlink from 'comlink';
+import type {
+  Capabilities,
+  ChatTurn,
+  GenerateOptions,
+  GenerateResult,
+  ImageDetail,
+  LoadProgress,
+  LoadResult,
+  PromptEstimate,
+  RuntimeLoadOptions,
+  VlmWorkerApi,
+  WorkerStatus,
+} from '../../workers/protocol.ts';
+import type { ModelEntry } from '../../workers/models/registry.ts';
+import { bitmapForWorker } from './images.ts';
+
+/** A chat turn as the page holds it: images are Blobs with stable ids. */
+export interface PageTurn {
+  role: 'user' | 'assistant';
+  text: string;
+  images?: { id: string; blob: Blob }[];
+}
+
+export class WorkerCrashedError extends Error {
+  override name = 'WorkerCrashedError';
+}
+
+type Remote = Comlink.Remote<VlmWorkerApi>;
+
+export interface BridgeEvents {
+  /** The worker was replaced (crash or GPU loss) and the model reloaded; `result` says where. */
+  onRecovered?: (result: LoadResult, reason: string) => void;
+}
+
+export class VlmBridge {
+  private worker: Worker | null = null;
+  private remote: Remote | null = null;
+  private readonly pending = new Set<(error: Error) => void>();
+  private readonly imagesInWorker = new Set<string>();
+  private lastLoad: { modelId: string; options: RuntimeLoadOptions } | null = null;
+  private restartReason: string | null = null;
+
+  constructor(
+    private readonly createWorker: () => Worker = () => new Worker(new URL('../../workers/vlm.worker.ts', import.meta.url), { type: 'module', name: 'vlm' }),
+    private readonly events: BridgeEvents = {},
+  ) {}
+
+  private api(): Remote {
+    if (this.remote) return this.remote;
+    const worker = this.createWorker();
+    worker.addEventListener('error', (event) => this.crash(`The model worker crashed: ${event.message || 'unknown error'}`));
+    worker.addEventListener('messageerror', () => this.crash('The model worker sent a message that could not be read.'));
+    this.worker = worker;
+    this.remote = Comlink.wrap<VlmWorkerApi>(worker);
+    return this.remote;
+  }
+
+  /** Ends the worker and fails every call still waiting on it. */
+  private crash(reason: string): void {
+    this.worker?.terminate();
+    this.worker = null;
+    if (this.remote) this.remote[Comlink.releaseProxy]();
+    this.remote = null;
+    this.imagesInWorker.clear();
+    this.restartReason = reason;
+    const error = new WorkerCrashedError(reason);
+    for (const reject of [...this.pending]) reject(error);
+    this.pending.clear();
+  }
+
+  /** Runs a call, rejecting it if the worker dies first. */
+  private track<T>(call: (remote: Remote) => Promise<T>): Promise<T> {
+    const remote = this.api();
+    return new Promise<T>((resolve, reject) => {
+      const fail = (error: Error) => reject(error);
+      this.pending.add(fail);
+      call(remote).then(resolve, reject).finally(() => this.pending.delete(fail));
+    });
+  }
+
+  /** After a crash or GPU loss: a fresh worker with the last model, on a fresh device (or WASM). */
+  private async recoverIfNeeded(): Promise<void> {
+    if (!this.restartReason || !this.lastLoad) return;
+    const reason = this.restartReason;
+    this.restartReason = null;
+    const result = await this.track((remote) => remote.load(this.lastLoad!.modelId, { ...this.lastLoad!.options, device: 'auto' }, Comlink.proxy(() => undefined)));
+    this.events.onRecovered?.(result, reason);
+  }
+
+  capabilities(): Promise<Capabilities> {
+    return this.track((remote) => remote.capabilities());
+  }
+
+  listModels(): Promise<ModelEntry[]> {
+    return this.track((remote) => remote.listModels());
+  }
+
+  async load(modelId: string, options: RuntimeLoadOptions, onProgress: (progress: LoadProgress) => void): Promise<LoadResult> {
+    this.restartReason = null;
+    const result = await this.track((remote) => remote.load(modelId, options, Comlink.proxy(onProgress)));
+    this.lastLoad = { modelId, options };
+    this.imagesInWorker.clear();
+    return result;
+  }
+
+  /** Converts page turns to worker turns, sending pixels only for images the worker lacks. */
+  private async toWorkerTurns(conversation: readonly PageTurn[]): Promise<{ turns: ChatTurn[]; transfers: Transferable[]; sent: string[] }> {
+    const transfers: Transferable[] = [];
+    const sent: string[] = [];
+    const turns: ChatTurn[] = [];
+    for (const turn of conversation) {
+      const images = [];
+      for (const image of turn.images ?? []) {
+        if (this.imagesInWorker.has(image.id) || sent.includes(image.id)) {
+          images.push({ id: image.id });
+          continue;
+        }
+        const bitmap = await bitmapForWorker(image.blob);
+        transfers.push(bitmap);
+        sent.push(image.id);
+        images.push({ id: image.id, source: bitmap });
+      }
+      turns.push({ role: turn.role, text: turn.text, ...(images.length ? { images } : {}) });
+    }
+    return { turns, transfers, sent };
+  }
+
+  async generate(conversation: readonly PageTurn[], options: GenerateOptions, onToken: (piece: string) => void): Promise<GenerateResult> {
+    await this.recoverIfNeeded();
+    const { turns, transfers, sent } = await this.toWorkerTurns(conversation);
+    const result = await this.track((remote) => remote.generate(Comlink.transfer(turns, transfers), options, Comlink.proxy(onToken)));
+    for (const id of sent) this.imagesInWorker.add(id);
+    if (result.error?.name === 'GpuDeviceLostError') this.crash(result.error.message);
+    return result;
+  }
+
+  async estimate(conversation: readonly PageTurn[], detail: ImageDetail): Promise<PromptEstimate> {
+    await this.recoverIfNeeded();
+    const { turns, transfers, sent } = await this.toWorkerTurns(conversation);
+    const estimate = await this.track((remote) => remote.estimate(Comlink.transfer(turns, transfers), detail));
+    for (const id of sent) this.imagesInWorker.add(id);
+    return estimate;
+  }
+
+  /** Stops the running answer; resolves false when nothing was running. */
+  interrupt(): Promise<boolean> {
+    if (!this.remote) return Promise.resolve(false);
+    return this.track((remote) => remote.interrupt());
+  }
+
+  async reset(): Promise<void> {
+    if (!this.remote) return;
+    await this.track((remote) => remote.reset());
+    this.imagesInWorker.clear();
+  }
+
+  async unload(): Promise<void> {
+    if (!this.remote) return;
+    await this.track((remote) => remote.unload());
+    this.lastLoad = null;
+    this.imagesInWorker.clear();
+  }
+
+  status(): Promise<WorkerStatus> {
+    return this.track((remote) => remote.status());
+  }
+
+  /** Diagnostics: destroy the GPU device as a driver reset would. */
+  simulateGpuDeviceLoss(): Promise<boolean> {
+    return this.track((remote) => remote.simulateGpuDeviceLoss());
+  }
+
+  /** Terminates the worker (page unload, tests). */
+  dispose(): void {
+    this.crash('The model worker was closed.');
+    this.restartReason = null;
+  }
+}

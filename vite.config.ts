@@ -1,0 +1,21 @@
+import path from 'node:path';
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import { crossOriginIsolationHeaders } from './scripts/build/cross-origin-isolation.ts';
+import { ortAssetsPlugin, strictModelFilesPlugin } from './scripts/build/ort-assets.ts';
+
+const publicDir = path.resolve(import.meta.dirname, 'public');
+
+export default defineConfig({
+  publicDir,
+  plugins: [react(), ortAssetsPlugin(), strictModelFilesPlugin(publicDir)],
+  server: { headers: crossOriginIsolationHeaders },
+  preview: { headers: crossOriginIsolationHeaders },
+  worker: { format: 'es' },
+  build: {
+    target: 'es2022',
+    // Model files are served from public/models in development only; never bundle them.
+    copyPublicDir: true,
+  },
+  optimizeDeps: { exclude: ['@huggingface/transformers'] },
+});

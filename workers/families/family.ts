@@ -1,0 +1,65 @@
+/**
+ * What a model family (SmolVLM today; Florence-2, Qwen2-VL, Moondream later) provides to the
+ * generic runtime: how to load its sessions and processor, how a conversation becomes token ids,
+ * and how token ids and images become input embeddings for the decoder. The runtime owns the
+ * rest: the decoding loop, the KV cache and its reuse across turns, sampling and streaming.
+ */
+import type { RawImage } from '@huggingface/transformers';
+import type { ImagePlan } from '../models/image-detail.ts';
+import type { ModelEntry } from '../models/registry.ts';
+import type { ChatTurn, Device, DtypeMap, ImageDetail, LoadProgress } from '../protocol.ts';
+import type { OrtSession, OrtTensor } from '../runtime/ort-types.ts';
+
+export interface LoadedModel {
+  entry: ModelEntry;
+  device: Device;
+  dtype: DtypeMap;
+  decoder: OrtSession;
+  contextLength: number;
+  eosTokenIds: readonly number[];
+  tokensPerFrame: number;
+  /** Token ids to text (for streaming). */
+  decode(ids: number[]): string;
+  /** Releases every session (and the GPU memory behind them). */
+  dispose(): Promise<void>;
+}
+
+/** One image's span of image tokens in a prompt. */
+export interface PromptImage {
+  /** Image id + the plan that shaped its tokens: equal keys mean equal features. */
+  key: string;
+  id: string;
+  image: RawImage;
+  plan: ImagePlan;
+  /** Index in the prompt's token ids of its first `<image>` token. */
+  firstImageToken: number;
+  /** Index just past its last `<image>` token. */
+  endImageToken: number;
+}
+
+export interface PreparedPrompt {
+  ids: number[];
+  images: PromptImage[];
+  imageTokens: number;
+}
+
+export interface EmbedTimings {
+  imagePreprocessMs: number;
+  visionEncodeMs: number;
+  imagesEncoded: number;
+}
+
+export interface VlmFamily<Model extends LoadedModel = LoadedModel> {
+  load(
+    entry: ModelEntry,
+    device: Device,
+    dtype: DtypeMap,
+    onProgress: (progress: LoadProgress) => void,
+  ): Promise<Model>;
+  /** Most images one user message may carry. */
+  readonly maxImagesPerMessage: number;
+  /** Token ids of the conversation, with a generation prompt for the assistant's next turn. */
+  preparePrompt(model: Model, conversation: readonly ChatTurn[], images: ReadonlyMap<string, RawImage>, detail: ImageDetail): PreparedPrompt;
+  /** Embeddings of `prompt.ids[start:]`, encoding the images whose tokens fall in that range. */
+  embed(model: Model, prompt: PreparedPrompt, start: number, timings: EmbedTimings): Promise<OrtTensor>;
+}

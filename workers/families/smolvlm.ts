@@ -1,0 +1,255 @@
+/**
+ * SmolVLM (Idefics3 architecture): SigLIP vision encoder, pixel-shuffle connector (both inside
+ * `vision_encoder.onnx`), token embeddings (`embed_tokens.onnx`) and a Llama decoder with KV cache
+ * (`decoder_model_merged.onnx`). Loading goes through transformers.js exactly as for a Hub model;
+ * the prompt layout mirrors Idefics3Processor, with the image detail chosen per image.
+ */
+import {
+  AutoModelForImageTextToText,
+  AutoProcessor,
+  env,
+  Tensor,
+  type PreTrainedModel,
+  type Processor,
+  type ProgressInfo,
+  type RawImage,
+} from '@huggingface/transformers';
+import { ContextOverflowError, InvalidRequestError, ModelLoadError, TooManyImagesError } from '../errors.ts';
+import { expandImagePlaceholder, planImage, type ImagePlan } from '../models/image-detail.ts';
+import { filesForDtypes, type ModelEntry } from '../models/registry.ts';
+import type { ChatTurn, Device, DtypeMap, LoadProgress } from '../protocol.ts';
+import type { OrtSession, OrtTensor } from '../runtime/ort-types.ts';
+import type { EmbedTimings, LoadedModel, PreparedPrompt, PromptImage, VlmFamily } from './family.ts';
+import { neutralizeSpecialTokens } from './special-tokens.ts';
+
+interface Idefics3ImageProcessorLike {
+  size: { longest_edge: number };
+  (image: RawImage, options: { do_image_splitting: boolean; return_row_col_info: boolean }): Promise<{
+    pixel_values: Tensor;
+    pixel_attention_mask: Tensor;
+    rows: number[][];
+    cols: number[][];
+  }>;
+}
+
+interface ModelWithEncoders extends PreTrainedModel {
+  sessions: Record<string, OrtSession>;
+  encode_text(inputs: { input_ids: Tensor }): Promise<Tensor>;
+  encode_image(inputs: { pixel_values: Tensor; pixel_attention_mask: Tensor }): Promise<Tensor>;
+}
+
+export interface SmolVlmModel extends LoadedModel {
+  model: ModelWithEncoders;
+  processor: Processor;
+  imageTokenId: number;
+}
+
+/** Where transformers.js fetches this model from: our origin or the Hub. */
+function pointTransformersAt(entry: ModelEntry): string {
+  if (entry.source.kind === 'origin') {
+    env.allowLocalModels = true;
+    env.allowRemoteModels = false;
+    env.localModelPath = new URL(entry.source.baseUrl.replace(/[^/]+\/$/, ''), self.location.origin).href;
+    return entry.id;
+  }
+  env.allowLocalModels = false;
+  env.allowRemoteModels = true;
+  return entry.source.repo;
+}
+
+function sessionInputType(session: OrtSession, name: string): string | undefined {
+  const meta = session.inputMetadata.find((input) => input.name === name);
+  return meta && meta.isTensor ? meta.type : undefined;
+}
+
+function toType(tensor: Tensor, type: string | undefined): Tensor {
+  return type && tensor.type !== type ? tensor.to(type as Tensor['type']) : tensor;
+}
+
+export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
+  maxImagesPerMessage: 4,
+
+  async load(entry: ModelEntry, device: Device, dtype: DtypeMap, onProgress: (progress: LoadProgress) => void) {
+    const name = pointTransformersAt(entry);
+    const expected = filesForDtypes(entry, dtype).files;
+    const files = new Map(expected.map((file) => [file.path, { file: file.path, loaded: 0, total: file.size, done: false }]));
+    let phase: LoadProgress['phase'] = 'fetching';
+    const report = (message: string) => {
+      const list = [...files.values()];
+      onProgress({
+        phase,
+        message,
+        files: list,
+        loadedBytes: list.reduce((sum, file) => sum + (file.done ? Math.max(file.loaded, file.total) : file.loaded), 0),
+        totalBytes: list.reduce((sum, file) => sum + file.total, 0),
+      });
+    };
+    const progress_callback = (info: ProgressInfo) => {
+      if (info.status !== 'progress' && info.status !== 'done') return;
+      const entryFile = files.get(info.file) ?? { file: info.file, loaded: 0, total: 0, done: false };
+      files.set(info.file, entryFile);
+      if (info.status === 'progress') {
+        entryFile.loaded = info.loaded;
+        if (info.total > 0) entryFile.total = info.total;
+        report(`Downloading ${info.file.replace(/^onnx\//, '')}`);
+      } else {
+        entryFile.done = true;
+        entryFile.loaded = Math.max(entryFile.loaded, entryFile.total);
+        const pending = [...files.values()].some((file) => !file.done && file.file.endsWith('.onnx'));
+        if (!pending) {
+          phase = 'creating-sessions';
+          report(device === 'webgpu' ? 'Compiling WebGPU shaders' : 'Preparing the WASM runtime');
+        } else report(`Loaded ${info.file}`);
+      }
+    };
+    report('Starting');
+    let processor: Processor;
+    let model: ModelWithEncoders;
+    try {
+      processor = await AutoProcessor.from_pretrained(name, { progress_callback });
+      model = (await AutoModelForImageTextToText.from_pretrained(name, {
+        device,
+        dtype,
+        progress_callback,
+      })) as unknown as ModelWithEncoders;
+    } catch (error) {
+      throw new ModelLoadError(`Could not load ${entry.name} on ${device}: ${(error as Error).message}`);
+    }
+    const config = model.config as unknown as {
+      image_token_id?: number;
+      image_token_index?: number;
+      text_config?: { max_position_embeddings?: number };
+    };
+    const tokenizer = processor.tokenizer!;
+    const imageTokenId = config.image_token_id ?? config.image_token_index ?? tokenizer.convert_tokens_to_ids('<image>');
+    const generationEos = (model as unknown as { generation_config?: { eos_token_id?: number | number[] } }).generation_config?.eos_token_id;
+    const endOfUtterance = tokenizer.convert_tokens_to_ids('<end_of_utterance>');
+    const eosTokenIds = [...new Set([...(Array.isArray(generationEos) ? generationEos : generationEos === undefined ? [] : [generationEos]), endOfUtterance])];
+    const tokensPerFrame = Number((processor.config as { image_seq_len?: number }).image_seq_len ?? entry.geometry.tokensPerFrame);
+    const decoder = model.sessions['decoder_model_merged'];
+    if (!decoder || !model.sessions['vision_encoder'] || !model.sessions['embed_tokens']) {
+      throw new ModelLoadError(`${entry.name} is missing one of vision_encoder, embed_tokens, decoder_model_merged.`);
+    }
+    return {
+      entry,
+      device,
+      dtype,
+      decoder,
+      model,
+      processor,
+      imageTokenId,
+      eosTokenIds,
+      tokensPerFrame,
+      contextLength: Math.min(config.text_config?.max_position_embeddings ?? entry.contextLength, entry.contextLength),
+      decode: (ids: number[]) => tokenizer.decode(ids, { skip_special_tokens: true }),
+      dispose: async () => {
+        await model.dispose();
+      },
+    };
+  },
+
+  preparePrompt(model, conversation, images, detail): PreparedPrompt {
+    const tokenizer = model.processor.tokenizer!;
+    const promptImages: { id: string; image: RawImage; plan: ImagePlan }[] = [];
+    const messages = conversation.map((turn: ChatTurn) => {
+      const turnImages = turn.role === 'user' ? (turn.images ?? []) : [];
+      if (turnImages.length > this.maxImagesPerMessage) {
+        throw new TooManyImagesError(`A message can carry at most ${this.maxImagesPerMessage} images for ${model.entry.name}; this one has ${turnImages.length}.`);
+      }
+      for (const { id } of turnImages) {
+        const image = images.get(id);
+        if (!image) throw new InvalidRequestError(`Image ${id} was not sent to the worker.`);
+        promptImages.push({ id, image, plan: planImage(image.width, image.height, detail, model.device, model.entry.geometry) });
+      }
+      const text = neutralizeSpecialTokens(turn.role === 'assistant' ? turn.text.trimStart() : turn.text);
+      return {
+        role: turn.role,
+        content: [...turnImages.map(() => ({ type: 'image' })), { type: 'text', text }],
+      };
+    });
+    const template = tokenizer.apply_chat_template(messages as never, { tokenize: false, add_generation_prompt: true }) as string;
+    const parts = template.split('<image>');
+    if (parts.length !== promptImages.length + 1) {
+      throw new InvalidRequestError(`The chat template produced ${parts.length - 1} image slots for ${promptImages.length} images.`);
+    }
+    let text = parts[0]!;
+    promptImages.forEach((item, index) => {
+      text += expandImagePlaceholder(item.plan, model.tokensPerFrame) + parts[index + 1]!;
+    });
+    const ids = tokenizer.encode(text, { add_special_tokens: false });
+
+    // Locate each image's run of image tokens, in order.
+    const spans: PromptImage[] = [];
+    let cursor = 0;
+    for (const item of promptImages) {
+      let first = -1;
+      let end = -1;
+      for (let frame = 0; frame < item.plan.frames; frame++) {
+        while (cursor < ids.length && ids[cursor] !== model.imageTokenId) cursor++;
+        const runStart = cursor;
+        while (cursor < ids.length && ids[cursor] === model.imageTokenId) cursor++;
+        if (cursor - runStart !== model.tokensPerFrame) {
+          throw new InvalidRequestError(`Image token layout mismatch: expected runs of ${model.tokensPerFrame}, found ${cursor - runStart}.`);
+        }
+        if (first < 0) first = runStart;
+        end = cursor;
+      }
+      spans.push({ key: `${item.id}|${item.plan.longestEdge}|${item.plan.split}`, ...item, firstImageToken: first, endImageToken: end });
+    }
+    const imageTokens = spans.reduce((sum, span) => sum + span.plan.imageTokens, 0);
+    if (ids.length + 1 > model.contextLength) {
+      throw new ContextOverflowError(
+        `This conversation is ${ids.length} tokens (${imageTokens} of them image tokens) and ${model.entry.name} reads at most ${model.contextLength}. Start a new chat, remove images or choose a lower image detail.`,
+      );
+    }
+    return { ids, images: spans, imageTokens };
+  },
+
+  async embed(model, prompt, start, timings: EmbedTimings): Promise<OrtTensor> {
+    const suffix = prompt.ids.slice(start);
+    const inputIds = new Tensor('int64', BigInt64Array.from(suffix, (id) => BigInt(id)), [1, suffix.length]);
+    let embeds = await model.model.encode_text({ input_ids: inputIds });
+    const decoderEmbedsType = sessionInputType(model.decoder, 'inputs_embeds');
+    embeds = toType(embeds, decoderEmbedsType);
+    const hidden = embeds.dims.at(-1)!;
+    const target = embeds.data as Float32Array | Uint16Array;
+
+    const visionSession = model.model.sessions['vision_encoder']!;
+    const imageProcessor = (model.processor as unknown as { image_processor: Idefics3ImageProcessorLike }).image_processor;
+    for (const span of prompt.images) {
+      if (span.firstImageToken < start) continue; // already in the KV cache
+      const preprocessStart = performance.now();
+      const savedSize = imageProcessor.size;
+      imageProcessor.size = { ...savedSize, longest_edge: span.plan.longestEdge };
+      let processed: Awaited<ReturnType<Idefics3ImageProcessorLike>>;
+      try {
+        processed = await imageProcessor(span.image, { do_image_splitting: span.plan.split, return_row_col_info: true });
+      } finally {
+        imageProcessor.size = savedSize;
+      }
+      if (processed.rows[0]![0] !== span.plan.rows || processed.cols[0]![0] !== span.plan.cols) {
+        throw new InvalidRequestError(`Image tiling disagrees with the plan (${processed.rows[0]![0]}x${processed.cols[0]![0]} vs ${span.plan.rows}x${span.plan.cols}).`);
+      }
+      const pixelValues = toType(processed.pixel_values, sessionInputType(visionSession, 'pixel_values'));
+      timings.imagePreprocessMs += performance.now() - preprocessStart;
+
+      const visionStart = performance.now();
+      const features = toType(await model.model.encode_image({ pixel_values: pixelValues, pixel_attention_mask: processed.pixel_attention_mask }), embeds.type);
+      timings.visionEncodeMs += performance.now() - visionStart;
+      timings.imagesEncoded++;
+
+      const source = features.data as Float32Array | Uint16Array;
+      let row = 0;
+      for (let position = span.firstImageToken; position < span.endImageToken; position++) {
+        if (prompt.ids[position] !== model.imageTokenId) continue;
+        target.set(source.subarray(row * hidden, (row + 1) * hidden), (position - start) * hidden);
+        row++;
+      }
+      if (row * hidden !== source.length) {
+        throw new InvalidRequestError(`The vision encoder returned ${source.length / hidden} feature rows for ${row} image tokens.`);
+      }
+      features.dispose();
+    }
+    return embeds.ort_tensor as OrtTensor;
+  },
+};

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { chooseDtypes } from './dtype-policy.ts';
+import { availableDtypes, CURATED_MODELS, filesForDtypes, mergeRegistry, parseOriginIndex } from './registry.ts';
+import type { Dtype, SessionName } from '../protocol.ts';
+
+const smol256 = CURATED_MODELS.find((m) => m.id === 'SmolVLM-256M-Instruct')!;
+const everything = availableDtypes(smol256);
+const fp32Only: Record<SessionName, Dtype[]> = { vision_encoder: ['fp32'], embed_tokens: ['fp32'], decoder_model_merged: ['fp32'] };
+
+describe('dtype policy', () => {
+  it('uses fp16 / q4f16 on WebGPU only with shader-f16', () => {
+    expect(chooseDtypes(everything, 'webgpu', true)).toEqual({ vision_encoder: 'fp16', embed_tokens: 'fp16', decoder_model_merged: 'q4f16' });
+    const noF16 = chooseDtypes(everything, 'webgpu', false);
+    expect(noF16).toEqual({ vision_encoder: 'fp32', embed_tokens: 'fp32', decoder_model_merged: 'q4' });
+    expect(Object.values(noF16)).not.toContain('fp16');
+  });
+
+  it('uses q8 on WASM', () => {
+    expect(chooseDtypes(everything, 'wasm', false)).toEqual({ vision_encoder: 'q8', embed_tokens: 'q8', decoder_model_merged: 'q8' });
+  });
+
+  it('falls back to what the model publishes', () => {
+    expect(chooseDtypes(fp32Only, 'wasm', false)).toEqual({ vision_encoder: 'fp32', embed_tokens: 'fp32', decoder_model_merged: 'fp32' });
+    expect(chooseDtypes(fp32Only, 'webgpu', true).decoder_model_merged).toBe('fp32');
+  });
+
+  it('honours an explicit request, and refuses an impossible one with a reason', () => {
+    expect(chooseDtypes(everything, 'wasm', false, { decoder_model_merged: 'q4' }).decoder_model_merged).toBe('q4');
+    expect(() => chooseDtypes(everything, 'webgpu', false, 'fp16')).toThrow(/shader-f16/);
+    expect(() => chooseDtypes(fp32Only, 'wasm', false, 'q8')).toThrow(/not published as q8; available: fp32/);
+  });
+});
+
+describe('registry', () => {
+  it('knows the three curated SmolVLM models with their Hub ids and context lengths', () => {
+    expect(CURATED_MODELS.map((m) => m.source.kind === 'hub' && m.source.repo)).toEqual([
+      'HuggingFaceTB/SmolVLM-256M-Instruct',
+      'HuggingFaceTB/SmolVLM-500M-Instruct',
+      'HuggingFaceTB/SmolVLM-Instruct',
+    ]);
+    expect(smol256.contextLength).toBe(8192);
+  });
+
+  it('sums the exact download of a dtype map (256M on WASM: q8 everywhere)', () => {
+    const { bytes, files } = filesForDtypes(smol256, chooseDtypes(everything, 'wasm', false));
+    expect(files.map((f) => f.path)).toContain('onnx/decoder_model_merged_quantized.onnx');
+    // 94,247,969 + 28,385,824 + 137,221,644 ONNX bytes plus 3,584,548 of configs and tokenizer.
+    expect(bytes).toBe(94247969 + 28385824 + 137221644 + 7353 + 136 + 486 + 68 + 3548256 + 28249);
+    expect(files.filter((f) => f.path.endsWith('.onnx')).every((f) => f.sha256?.length === 64)).toBe(true);
+  });
+
+  it('loads a curated model from our origin when the origin serves it, and adds origin-only models', () => {
+    const listing = parseOriginIndex({
+      models: [
+        { id: 'SmolVLM-256M-Instruct', files: [{ path: 'config.json', size: 1 }] },
+        { id: 'SmolVLM-test-tiny', name: 'Tiny', files: [{ path: 'onnx/decoder_model_merged.onnx', size: 5 }] },
+        { id: '../evil', files: [] },
+        'junk',
+      ],
+    });
+    expect(listing.map((l) => l.id)).toEqual(['SmolVLM-256M-Instruct', 'SmolVLM-test-tiny']);
+    const merged = mergeRegistry(listing);
+    expect(merged.find((m) => m.id === 'SmolVLM-256M-Instruct')?.source).toEqual({ kind: 'origin', baseUrl: '/models/SmolVLM-256M-Instruct/' });
+    expect(merged.find((m) => m.id === 'SmolVLM-500M-Instruct')?.source.kind).toBe('hub');
+    expect(merged.find((m) => m.id === 'SmolVLM-test-tiny')?.name).toBe('Tiny');
+    expect(parseOriginIndex(null)).toEqual([]);
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * Which weight format each session loads, from what the device can do and what the model
+ * publishes. fp16 variants need WebGPU's `shader-f16`; without it WebGPU runs fp32 or q4
+ * (MatMulNBits dequantises to fp32); the WASM CPU backend is fastest on q8 (MatMulInteger) or q4.
+ */
+import { InvalidRequestError } from '../errors.ts';
+import type { Device, Dtype, DtypeMap, LoadOptions, SessionName } from '../protocol.ts';
+import { SESSION_NAMES } from './registry.ts';
+
+type Preferences = Record<SessionName, readonly Dtype[]>;
+
+/**
+ * Best first. The decoder dominates decode time (memory bound), so it gets the smallest format
+ * the device runs well; the vision encoder runs once per image and keeps more precision.
+ */
+export const DTYPE_PREFERENCES: { webgpuF16: Preferences; webgpu: Preferences; wasm: Preferences } = {
+  webgpuF16: {
+    vision_encoder: ['fp16', 'q4f16', 'fp32', 'q4'],
+    embed_tokens: ['fp16', 'q4f16', 'fp32'],
+    decoder_model_merged: ['q4f16', 'fp16', 'q4', 'fp32'],
+  },
+  webgpu: {
+    vision_encoder: ['fp32', 'q4'],
+    embed_tokens: ['fp32', 'q4'],
+    decoder_model_merged: ['q4', 'fp32'],
+  },
+  wasm: {
+    vision_encoder: ['q8', 'fp32', 'q4'],
+    embed_tokens: ['q8', 'fp32', 'q4'],
+    decoder_model_merged: ['q8', 'q4', 'fp32'],
+  },
+};
+
+const NEEDS_SHADER_F16: ReadonlySet<Dtype> = new Set(['fp16', 'q4f16']);
+
+/** Dtypes a device can run at all. */
+export function dtypesSupported(device: Device, shaderF16: boolean): ReadonlySet<Dtype> {
+  if (device === 'wasm') return new Set<Dtype>(['fp32', 'q8', 'q4', 'fp16']);
+  return new Set<Dtype>(shaderF16 ? ['fp32', 'q4', 'fp16', 'q4f16'] : ['fp32', 'q4']);
+}
+
+/**
+ * Chooses a dtype per session. Explicit requests win but are checked: an unpublished or
+ * unsupported dtype is an error naming what would work.
+ */
+export function chooseDtypes(
+  available: Record<SessionName, readonly Dtype[]>,
+  device: Device,
+  shaderF16: boolean,
+  requested: LoadOptions['dtype'] = undefined,
+): DtypeMap {
+  const preferences = device === 'wasm' ? DTYPE_PREFERENCES.wasm : shaderF16 ? DTYPE_PREFERENCES.webgpuF16 : DTYPE_PREFERENCES.webgpu;
+  const supported = dtypesSupported(device, shaderF16);
+  const result = {} as DtypeMap;
+  for (const session of SESSION_NAMES) {
+    const published = available[session];
+    const wanted = typeof requested === 'string' ? requested : requested?.[session];
+    if (wanted) {
+      if (!published.includes(wanted)) {
+        throw new InvalidRequestError(`${session} is not published as ${wanted}; available: ${published.join(', ') || 'none'}.`);
+      }
+      if (!supported.has(wanted)) {
+        throw new InvalidRequestError(
+          NEEDS_SHADER_F16.has(wanted) && device === 'webgpu'
+            ? `${wanted} needs the WebGPU shader-f16 feature, which this GPU does not have. Use fp32 or q4.`
+            : `${wanted} does not run on ${device}.`,
+        );
+      }
+      result[session] = wanted;
+      continue;
+    }
+    const choice = preferences[session].find((dtype) => published.includes(dtype) && supported.has(dtype));
+    if (!choice) {
+      throw new InvalidRequestError(
+        `No published format of ${session} runs on ${device}${device === 'webgpu' && !shaderF16 ? ' without shader-f16' : ''} (published: ${published.join(', ') || 'none'}).`,
+      );
+    }
+    result[session] = choice;
+  }
+  return result;
+}

@@ -1,0 +1,243 @@
+/**
+ * Which models the app knows: curated Hugging Face Hub models, merged with the models this origin
+ * serves itself under `/models/<id>/` (listed in `/models/index.json`, written by
+ * `npm run test-model` and `npm run fetch-model`). A model present on our origin is loaded from
+ * there, never from the Hub. Pure data and functions: the page imports this module too.
+ */
+import type { Dtype, DtypeMap, SessionName } from '../protocol.ts';
+import { SMOLVLM_GEOMETRY, type ImageGeometry } from './image-detail.ts';
+
+export const SESSION_NAMES: readonly SessionName[] = ['vision_encoder', 'embed_tokens', 'decoder_model_merged'];
+export const ALL_DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
+
+/** transformers.js' file-name suffix for each dtype (DEFAULT_DTYPE_SUFFIX_MAPPING). */
+export const DTYPE_FILE_SUFFIX: Record<Dtype, string> = {
+  fp32: '',
+  fp16: '_fp16',
+  q8: '_quantized',
+  q4: '_q4',
+  q4f16: '_q4f16',
+};
+
+export interface ModelFile {
+  /** Path inside the model repository. */
+  path: string;
+  size: number;
+  /** Hex sha256 when known (the Hub's LFS pointer, or computed by our generator/fetcher). */
+  sha256?: string;
+}
+
+export type ModelSource = { kind: 'hub'; repo: string; revision: string } | { kind: 'origin'; baseUrl: string };
+
+/** Names the model family adapter that runs it (workers/families). */
+export type ModelFamilyId = 'smolvlm';
+
+export interface ModelEntry {
+  id: string;
+  name: string;
+  family: ModelFamilyId;
+  source: ModelSource;
+  description: string;
+  contextLength: number;
+  geometry: ImageGeometry;
+  /** Every file the app fetches: configs, tokenizer and each published ONNX variant. */
+  files: ModelFile[];
+  /** True when sizes are estimates from parameter counts (exact per-file sizes not bundled). */
+  sizesAreEstimates: boolean;
+}
+
+/** Files every SmolVLM-format model needs besides ONNX (transformers.js fetches these). */
+export const CONFIG_FILES = [
+  'config.json',
+  'generation_config.json',
+  'preprocessor_config.json',
+  'processor_config.json',
+  'tokenizer.json',
+  'tokenizer_config.json',
+] as const;
+
+export function onnxFilePath(session: SessionName, dtype: Dtype): string {
+  return `onnx/${session}${DTYPE_FILE_SUFFIX[dtype]}.onnx`;
+}
+
+/** Which dtypes of each session a model publishes, read from its file list. */
+export function availableDtypes(entry: Pick<ModelEntry, 'files'>): Record<SessionName, Dtype[]> {
+  const paths = new Set(entry.files.map((file) => file.path));
+  const result = {} as Record<SessionName, Dtype[]>;
+  for (const session of SESSION_NAMES) result[session] = ALL_DTYPES.filter((dtype) => paths.has(onnxFilePath(session, dtype)));
+  return result;
+}
+
+/** The files loading `entry` with `dtypes` fetches, and their total size. */
+export function filesForDtypes(entry: ModelEntry, dtypes: DtypeMap): { files: ModelFile[]; bytes: number } {
+  const wanted = new Set<string>([...CONFIG_FILES, ...SESSION_NAMES.map((session) => onnxFilePath(session, dtypes[session]))]);
+  const files = entry.files.filter((file) => wanted.has(file.path));
+  return { files, bytes: files.reduce((sum, file) => sum + file.size, 0) };
+}
+
+// --- Curated Hub models -------------------------------------------------------------------
+
+/** Exact sizes and sha256 of the real SmolVLM-256M-Instruct ONNX files (from the Hub's LFS pointers). */
+const SMOLVLM_256M_ONNX: ModelFile[] = [
+  { path: 'onnx/decoder_model_merged.onnx', size: 540640302, sha256: '5ae6a66fdf47680433aa6bcc512ae8f0b98c2db01bea055fc76ee37bb0389b78' },
+  { path: 'onnx/decoder_model_merged_fp16.onnx', size: 270414183, sha256: '925ffaf3af9336b4b4c064d77fa64128868d8cb915c257520708d3aa853bb4ae' },
+  { path: 'onnx/decoder_model_merged_q4.onnx', size: 86562901, sha256: 'e3fd81130e30715580cf148398e48e2925b6219bff75e17d2a77add35a363f65' },
+  { path: 'onnx/decoder_model_merged_q4f16.onnx', size: 77034560, sha256: '0a6b4e72e26025c190f37e2573ea2ce3336d95670da9c4b1fa662e47cc3d94a7' },
+  { path: 'onnx/decoder_model_merged_quantized.onnx', size: 137221644, sha256: '33f14f3bca52699d733d86fcc9c5a0ec6f57afffa1dc9596abde53cde9df81aa' },
+  { path: 'onnx/embed_tokens.onnx', size: 113541419, sha256: 'a68ea4058524059ed0e2873fdbc4f33b93e13ae3d3204938d32d0566d390ae00' },
+  { path: 'onnx/embed_tokens_fp16.onnx', size: 56770946, sha256: '019af59078b8e4775216dd278c66574c39bfefa36cab68573db64d7ac7a11691' },
+  { path: 'onnx/embed_tokens_q4.onnx', size: 113541438, sha256: '47ed7029703cff586fd719d70251324766a6591c8a58d315076b1781a65fc900' },
+  { path: 'onnx/embed_tokens_q4f16.onnx', size: 56770965, sha256: 'd810e0849eda8128be2d9cf1a2be9ca0bd8e5bfbe5bf972f60ea8e2a566f6bfe' },
+  { path: 'onnx/embed_tokens_quantized.onnx', size: 28385824, sha256: '4b919b829fe2bf225e42431230c56891116f0149e5170e36c99bcc0cfae0d2ef' },
+  { path: 'onnx/vision_encoder.onnx', size: 374316497, sha256: 'e27ad810eabfa7c881b409e1ca357e7a951541019add228ff73c72718fcf6218' },
+  { path: 'onnx/vision_encoder_fp16.onnx', size: 187294693, sha256: '275c41d775508b7f7410580c4aaf67583a34acf23c31259effa8e53f67e8d9ae' },
+  { path: 'onnx/vision_encoder_q4.onnx', size: 63784987, sha256: '95814e6629ec465e7cf98a44edcee67abc06d41faa0d1acc410cf8a956cab488' },
+  { path: 'onnx/vision_encoder_q4f16.onnx', size: 55037584, sha256: '13c301dc0cbc79c8c23badc699129b47d05ba044e2274ca8a94681fcd4205fc1' },
+  { path: 'onnx/vision_encoder_quantized.onnx', size: 94247969, sha256: 'f82adc84246fbfe8651038470166385452682cc889538f5106544e622e5f1595' },
+];
+
+/** Config and tokenizer files of SmolVLM-256M-Instruct (sizes of the published files). */
+const SMOLVLM_256M_CONFIGS: ModelFile[] = [
+  { path: 'config.json', size: 7353 },
+  { path: 'generation_config.json', size: 136 },
+  { path: 'preprocessor_config.json', size: 486 },
+  { path: 'processor_config.json', size: 68 },
+  { path: 'tokenizer.json', size: 3548256 },
+  { path: 'tokenizer_config.json', size: 28249 },
+];
+
+/**
+ * For the larger models we ship no per-file list, so sizes are estimated: fp32 bytes from the
+ * parameter counts, scaled per session and dtype by the ratios the 256M model's files show.
+ */
+function estimatedFiles(fp32Bytes: Record<SessionName, number>, configs: ModelFile[]): ModelFile[] {
+  const reference = new Map(SMOLVLM_256M_ONNX.map((file) => [file.path, file.size]));
+  const files: ModelFile[] = [...configs];
+  for (const session of SESSION_NAMES) {
+    const referenceFp32 = reference.get(onnxFilePath(session, 'fp32'))!;
+    for (const dtype of ALL_DTYPES) {
+      const ratio = reference.get(onnxFilePath(session, dtype))! / referenceFp32;
+      files.push({ path: onnxFilePath(session, dtype), size: Math.round(fp32Bytes[session] * ratio) });
+    }
+  }
+  return files;
+}
+
+export const CURATED_MODELS: readonly ModelEntry[] = [
+  {
+    id: 'SmolVLM-256M-Instruct',
+    name: 'SmolVLM 256M',
+    family: 'smolvlm',
+    source: { kind: 'hub', repo: 'HuggingFaceTB/SmolVLM-256M-Instruct', revision: 'main' },
+    description: 'Smallest and fastest; good for captions and simple questions.',
+    contextLength: 8192,
+    geometry: SMOLVLM_GEOMETRY,
+    files: [...SMOLVLM_256M_CONFIGS, ...SMOLVLM_256M_ONNX],
+    sizesAreEstimates: false,
+  },
+  {
+    id: 'SmolVLM-500M-Instruct',
+    name: 'SmolVLM 500M',
+    family: 'smolvlm',
+    source: { kind: 'hub', repo: 'HuggingFaceTB/SmolVLM-500M-Instruct', revision: 'main' },
+    description: 'Better answers, about twice the download.',
+    contextLength: 8192,
+    geometry: SMOLVLM_GEOMETRY,
+    // SigLIP-B/16 + connector ~105M params; SmolLM2-360M decoder ~362M; embeddings 49280 x 960.
+    files: estimatedFiles(
+      { vision_encoder: 420e6, embed_tokens: 189e6, decoder_model_merged: 1450e6 },
+      SMOLVLM_256M_CONFIGS,
+    ),
+    sizesAreEstimates: true,
+  },
+  {
+    id: 'SmolVLM-Instruct',
+    name: 'SmolVLM 2.2B',
+    family: 'smolvlm',
+    source: { kind: 'hub', repo: 'HuggingFaceTB/SmolVLM-Instruct', revision: 'main' },
+    description: 'Best quality; needs a capable GPU (several GB).',
+    contextLength: 16384,
+    // SigLIP so400m/14 at 384 px, pixel shuffle 3: 81 tokens per 384 px frame, default edge 4 x 384.
+    geometry: { frameSize: 384, tokensPerFrame: 81, defaultLongestEdge: 1536 },
+    // SigLIP so400m + connector ~449M params; SmolLM2-1.7B decoder ~1.71B; embeddings 49280 x 2048.
+    files: estimatedFiles(
+      { vision_encoder: 1796e6, embed_tokens: 404e6, decoder_model_merged: 6840e6 },
+      SMOLVLM_256M_CONFIGS,
+    ),
+    sizesAreEstimates: true,
+  },
+];
+
+export const DEFAULT_MODEL_ID = 'SmolVLM-256M-Instruct';
+
+/** One entry of `/models/index.json`. */
+export interface OriginModelListing {
+  id: string;
+  name?: string;
+  family?: ModelFamilyId;
+  contextLength?: number;
+  description?: string;
+  geometry?: ImageGeometry;
+  files: ModelFile[];
+}
+
+/** Validates `/models/index.json`; anything malformed is dropped rather than trusted. */
+export function parseOriginIndex(json: unknown): OriginModelListing[] {
+  if (typeof json !== 'object' || json === null || !Array.isArray((json as { models?: unknown }).models)) return [];
+  const listings: OriginModelListing[] = [];
+  for (const raw of (json as { models: unknown[] }).models) {
+    if (typeof raw !== 'object' || raw === null) continue;
+    const item = raw as Record<string, unknown>;
+    if (typeof item.id !== 'string' || !/^[\w.-]+$/.test(item.id) || !Array.isArray(item.files)) continue;
+    const files = item.files.filter(
+      (file): file is ModelFile =>
+        typeof file === 'object' && file !== null && typeof (file as ModelFile).path === 'string' && Number.isFinite((file as ModelFile).size),
+    );
+    listings.push({
+      id: item.id,
+      name: typeof item.name === 'string' ? item.name : undefined,
+      family: item.family === 'smolvlm' ? 'smolvlm' : undefined,
+      contextLength: typeof item.contextLength === 'number' ? item.contextLength : undefined,
+      description: typeof item.description === 'string' ? item.description : undefined,
+      geometry: item.geometry as ImageGeometry | undefined,
+      files,
+    });
+  }
+  return listings;
+}
+
+/**
+ * The curated models merged with what our origin serves. A curated model our origin serves is
+ * loaded from the origin (self-hosting); other origin models are added to the list.
+ */
+export function mergeRegistry(originModels: readonly OriginModelListing[], origin = '/models/'): ModelEntry[] {
+  const byId = new Map(CURATED_MODELS.map((entry) => [entry.id, entry] as const));
+  const merged: ModelEntry[] = [];
+  for (const listing of originModels) {
+    const curated = byId.get(listing.id);
+    byId.delete(listing.id);
+    merged.push({
+      id: listing.id,
+      name: listing.name ?? curated?.name ?? listing.id,
+      family: listing.family ?? curated?.family ?? 'smolvlm',
+      source: { kind: 'origin', baseUrl: `${origin}${listing.id}/` },
+      description: listing.description ?? curated?.description ?? 'Served from this site.',
+      contextLength: listing.contextLength ?? curated?.contextLength ?? 2048,
+      geometry: listing.geometry ?? curated?.geometry ?? SMOLVLM_GEOMETRY,
+      files: listing.files,
+      sizesAreEstimates: false,
+    });
+  }
+  return [...CURATED_MODELS.filter((entry) => byId.has(entry.id)), ...merged];
+}
+
+/** Fetches `/models/index.json`; an absent or broken index means "no models on this origin". */
+export async function fetchOriginIndex(url = '/models/index.json', fetchImpl: typeof fetch = fetch): Promise<OriginModelListing[]> {
+  try {
+    const response = await fetchImpl(url, { cache: 'no-cache' });
+    if (!response.ok || !(response.headers.get('content-type') ?? '').includes('json')) return [];
+    return parseOriginIndex(await response.json());
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * The contract between the page and the model worker. Both threads import these types; the page
+ * imports nothing else from the worker's runtime (see tsconfig.app.json).
+ */
+
+/** Where the model runs. */
+export type Device = 'webgpu' | 'wasm';
+/** What the caller asks for: `auto` is WebGPU when an adapter exists, else WASM. */
+export type DeviceRequest = 'auto' | Device;
+/** Weight formats the published ONNX files come in (transformers.js dtype names). */
+export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
+/** The three ONNX sessions of a SmolVLM-class model. */
+export type SessionName = 'vision_encoder' | 'embed_tokens' | 'decoder_model_merged';
+/** The dtype chosen for each session. */
+export type DtypeMap = Record<SessionName, Dtype>;
+/** How many frames an image is cut into: see workers/models/image-detail.ts. */
+export type ImageDetail = 'low' | 'auto' | 'high';
+
+export interface WebGpuCapabilities {
+  available: boolean;
+  /** Why WebGPU cannot be used, when it cannot. */
+  reason?: string;
+  adapter?: { vendor: string; architecture: string; device: string; description: string };
+  /** True when the adapter is a software rasterizer (SwiftShader): correct but slow. */
+  isSoftware: boolean;
+  shaderF16: boolean;
+  maxBufferSize?: number;
+}
+
+export interface Capabilities {
+  webgpu: WebGpuCapabilities;
+  crossOriginIsolated: boolean;
+  /** Threads ONNX Runtime's WASM backend will use (1 when not cross-origin isolated). */
+  wasmThreads: number;
+  hardwareConcurrency: number;
+}
+
+export interface LoadOptions {
+  device?: DeviceRequest;
+  /** One dtype for every session, or per session; missing entries follow the policy. */
+  dtype?: Dtype | Partial<DtypeMap>;
+}
+
+export interface FileProgress {
+  /** Path inside the model repository, e.g. `onnx/decoder_model_merged.onnx`. */
+  file: string;
+  loaded: number;
+  /** 0 while unknown. */
+  total: number;
+  done: boolean;
+}
+
+export type LoadPhase = 'fetching' | 'creating-sessions' | 'warming-up' | 'ready';
+
+export interface LoadProgress {
+  phase: LoadPhase;
+  /** One line a person can read: "Downloading decoder_model_merged.onnx", "Compiling WebGPU shaders". */
+  message: string;
+  files: FileProgress[];
+  loadedBytes: number;
+  totalBytes: number;
+}
+
+export interface LoadResult {
+  modelId: string;
+  device: Device;
+  dtype: DtypeMap;
+  /** Bytes of model files fetched or read from cache. */
+  bytes: number;
+  /** Set when `auto` or `webgpu` was asked for and the model ended up on WASM. */
+  fallbackReason?: string;
+  /** WASM threads in use (meaningful on the WASM device). */
+  wasmThreads: number;
+  contextLength: number;
+  /** Image tokens one 512 px frame costs (64 for SmolVLM). */
+  imageTokensPerFrame: number;
+  loadMs: number;
+}
+
+/** An image as the worker receives it: decoded (`ImageBitmap`) or encoded bytes, transferred. */
+export type ImageSource = ImageBitmap | { bytes: ArrayBuffer; type: string };
+
+export interface ImageInput {
+  /** Stable id (the page's attachment id). The worker keeps decoded pixels by id across turns. */
+  id: string;
+  /** Needed the first time the worker sees the id; may be omitted afterwards. */
+  source?: ImageSource;
+}
+
+export interface ChatTurn {
+  role: 'user' | 'assistant';
+  text: string;
+  /** Images of a user turn; shown to the model before the text, as SmolVLM was trained. */
+  images?: ImageInput[];
+}
+
+export type Sampling =
+  | { kind: 'greedy' }
+  | { kind: 'sample'; temperature: number; topP: number; seed?: number };
+
+export interface GenerateOptions {
+  maxNewTokens: number;
+  sampling: Sampling;
+  /** 1 = off. Values > 1 discourage repeating tokens. */
+  repetitionPenalty: number;
+  detail: ImageDetail;
+}
+
+export type FinishReason = 'eos' | 'length' | 'stopped' | 'error';
+
+export interface GenerationTimings {
+  imagePreprocessMs: number;
+  visionEncodeMs: number;
+  prefillMs: number;
+  timeToFirstTokenMs: number;
+  decodeMs: number;
+  decodeTokensPerSecond: number;
+  totalMs: number;
+  /** Tokens in the whole prompt, image tokens included. */
+  promptTokens: number;
+  /** Image tokens in the whole prompt. */
+  imageTokens: number;
+  /** Prompt tokens that came from the KV cache of the previous turn (not recomputed). */
+  reusedPromptTokens: number;
+  /** Images run through the vision encoder in this call (0 when all came from the cache). */
+  imagesEncoded: number;
+  newTokens: number;
+}
+
+export interface GenerateResult {
+  text: string;
+  finishReason: FinishReason;
+  timings: GenerationTimings;
+  /** Token ids generated (for cross-checks between backends). */
+  tokenIds: number[];
+  /** With finishReason `error`: what went wrong (name is one of workers/errors.ts). */
+  error?: { name: string; message: string };
+}
+
+/** A token count for a conversation, before running it. */
+export interface PromptEstimate {
+  promptTokens: number;
+  imageTokens: number;
+  contextLength: number;
+  /** Per image: frames and tokens under the chosen detail. */
+  images: { id: string; frames: number; tokens: number; width: number; height: number }[];
+}
+
+/** Receives pieces of the answer as they are decoded. */
+export type TokenCallback = (piece: string) => void;
+/** Receives load progress. */
+export type ProgressCallback = (progress: LoadProgress) => void;
+
+/** Extra load settings the benchmark uses. */
+export interface RuntimeLoadOptions extends LoadOptions {
+  /** WASM threads (default: all cores when cross-origin isolated). */
+  wasmThreads?: number;
+}
+
+/** What the worker reports about itself. */
+export interface WorkerStatus {
+  loaded: LoadResult | null;
+  running: boolean;
+  /** Tokens held in the KV cache (reused by the next turn when its prompt extends them). */
+  cachedTokens: number;
+  /** Image ids whose pixels the worker holds. */
+  imagesKept: string[];
+}
+
+/**
+ * The worker's API, exposed with Comlink (workers/vlm.worker.ts implements it). Callbacks are
+ * passed wrapped in `Comlink.proxy`; images inside `conversation` are transferred.
+ */
+export interface VlmWorkerApi {
+  capabilities(): Promise<Capabilities>;
+  listModels(): Promise<import('./models/registry.ts').ModelEntry[]>;
+  load(modelId: string, options: RuntimeLoadOptions, onProgress: ProgressCallback): Promise<LoadResult>;
+  estimate(conversation: ChatTurn[], detail: ImageDetail): Promise<PromptEstimate>;
+  generate(conversation: ChatTurn[], options: GenerateOptions, onToken: TokenCallback): Promise<GenerateResult>;
+  /** Ends the running generation at the next token; resolves false when none runs. */
+  interrupt(): boolean;
+  /** Frees the KV cache and the images kept. */
+  reset(): void;
+  /** Frees the model: every session and GPU buffer. */
+  unload(): Promise<void>;
+  status(): WorkerStatus;
+  /** Diagnostics and tests: destroys the GPU device, as a driver reset would. */
+  simulateGpuDeviceLoss(): Promise<boolean>;
+}

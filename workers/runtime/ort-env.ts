@@ -1,0 +1,34 @@
+/**
+ * ONNX Runtime settings for this worker: runtime files from our own origin (transformers.js
+ * points at a CDN by default), and as many WASM threads as the machine allows when the page is
+ * cross-origin isolated (ORT's own default is half the cores, capped at 4).
+ */
+import { env } from '@huggingface/transformers';
+
+export const ORT_ASSET_BASE = '/ort/';
+
+/** Threads we give ORT's WASM backend: all cores (capped at 8), or 1 without SharedArrayBuffer. */
+export function defaultWasmThreads(): number {
+  if (!self.crossOriginIsolated) return 1;
+  return Math.max(1, Math.min(8, navigator.hardwareConcurrency || 1));
+}
+
+export function configureOnnxRuntime(wasmThreads: number): void {
+  const onnx = env.backends.onnx;
+  const base = new URL(ORT_ASSET_BASE, self.location.origin).href;
+  if (onnx.wasm) {
+    onnx.wasm.wasmPaths = {
+      mjs: `${base}ort-wasm-simd-threaded.asyncify.mjs`,
+      wasm: `${base}ort-wasm-simd-threaded.asyncify.wasm`,
+    };
+    onnx.wasm.numThreads = self.crossOriginIsolated ? wasmThreads : 1;
+  }
+  // Models come from our origin or the Hub, as the registry says per load (see model-source.ts).
+  env.allowLocalModels = false;
+  env.useBrowserCache = typeof caches !== 'undefined';
+}
+
+/** Threads ORT's WASM backend is set to use. */
+export function configuredWasmThreads(): number {
+  return env.backends.onnx.wasm?.numThreads ?? 1;
+}

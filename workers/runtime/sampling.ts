@@ -1,0 +1,86 @@
+/**
+ * Picks the next token from the last position's logits: greedy, or temperature + nucleus (top-p)
+ * sampling, with an optional repetition penalty. Pure, so it is unit tested without a model.
+ */
+import type { Sampling } from '../protocol.ts';
+
+/** A seeded PRNG (mulberry32) so a sampled answer can be reproduced; unseeded uses Math.random. */
+export function createRandom(seed?: number): () => number {
+  if (seed === undefined) return Math.random;
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * HF's RepetitionPenaltyLogitsProcessor on the tokens already generated (not the prompt, so the
+ * words of the question itself stay available): positive logits are divided, negative multiplied.
+ */
+export function applyRepetitionPenalty(logits: Float32Array, previousTokens: Iterable<number>, penalty: number): void {
+  if (penalty === 1) return;
+  for (const token of new Set(previousTokens)) {
+    const value = logits[token];
+    if (value === undefined) continue;
+    logits[token] = value > 0 ? value / penalty : value * penalty;
+  }
+}
+
+export function argmax(values: Float32Array): number {
+  let best = 0;
+  let bestValue = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i]! > bestValue) {
+      bestValue = values[i]!;
+      best = i;
+    }
+  }
+  return best;
+}
+
+/** Samples from softmax(logits / temperature) restricted to the smallest set with mass >= topP. */
+export function sampleTopP(logits: Float32Array, temperature: number, topP: number, random: () => number): number {
+  if (!(temperature > 0)) return argmax(logits);
+  let max = -Infinity;
+  for (const value of logits) if (value > max) max = value;
+  const probabilities = new Float64Array(logits.length);
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) {
+    const p = Math.exp((logits[i]! - max) / temperature);
+    probabilities[i] = p;
+    sum += p;
+  }
+  // Only candidates that can matter are sorted: tokens below 1e-9 of the mass never enter a nucleus.
+  const candidates: number[] = [];
+  for (let i = 0; i < probabilities.length; i++) if (probabilities[i]! / sum > 1e-9) candidates.push(i);
+  candidates.sort((a, b) => probabilities[b]! - probabilities[a]!);
+  const nucleus: number[] = [];
+  let mass = 0;
+  for (const index of candidates) {
+    nucleus.push(index);
+    mass += probabilities[index]! / sum;
+    if (mass >= topP) break;
+  }
+  let threshold = random() * mass;
+  for (const index of nucleus) {
+    threshold -= probabilities[index]! / sum;
+    if (threshold <= 0) return index;
+  }
+  return nucleus[nucleus.length - 1]!;
+}
+
+/** The next token under the caller's options. Mutates `logits` (penalty). */
+export function pickNextToken(
+  logits: Float32Array,
+  sampling: Sampling,
+  repetitionPenalty: number,
+  generated: readonly number[],
+  random: () => number,
+): number {
+  applyRepetitionPenalty(logits, generated, repetitionPenalty);
+  return sampling.kind === 'greedy' ? argmax(logits) : sampleTopP(logits, sampling.temperature, sampling.topP, random);
+}
