@@ -1,32 +1,47 @@
 /**
  * Errors a person can act on. Only `name` and `message` survive the worker boundary, so the page
- * switches on `name`; keep names stable.
+ * switches on `name`. Names are spelled out because the bundler minifies class names.
  */
 export class VlmError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
+  override name = 'VlmError';
 }
 
 /** A second `generate` while one runs. */
-export class GenerationBusyError extends VlmError {}
+export class GenerationBusyError extends VlmError {
+  override name = 'GenerationBusyError';
+}
 /** `generate` before `load`. */
-export class ModelNotLoadedError extends VlmError {}
+export class ModelNotLoadedError extends VlmError {
+  override name = 'ModelNotLoadedError';
+}
 /** The prompt does not fit the model's context window. */
-export class ContextOverflowError extends VlmError {}
+export class ContextOverflowError extends VlmError {
+  override name = 'ContextOverflowError';
+}
 /** More images than the model can take in one conversation. */
-export class TooManyImagesError extends VlmError {}
+export class TooManyImagesError extends VlmError {
+  override name = 'TooManyImagesError';
+}
 /** An image that could not be decoded. */
-export class ImageDecodeError extends VlmError {}
+export class ImageDecodeError extends VlmError {
+  override name = 'ImageDecodeError';
+}
 /** The model id is unknown or a file could not be fetched. */
-export class ModelLoadError extends VlmError {}
+export class ModelLoadError extends VlmError {
+  override name = 'ModelLoadError';
+}
 /** WebGPU was asked for and is not usable. */
-export class WebGpuUnavailableError extends VlmError {}
+export class WebGpuUnavailableError extends VlmError {
+  override name = 'WebGpuUnavailableError';
+}
 /** The GPU device was lost (driver reset, out of memory, tab in background on some systems). */
-export class GpuDeviceLostError extends VlmError {}
+export class GpuDeviceLostError extends VlmError {
+  override name = 'GpuDeviceLostError';
+}
 /** A caller passed something malformed. */
-export class InvalidRequestError extends VlmError {}
+export class InvalidRequestError extends VlmError {
+  override name = 'InvalidRequestError';
+}
 
 /** Name and message of anything thrown, for results that cross the boundary. */
 export function describeError(error: unknown): { name: string; message: string } {

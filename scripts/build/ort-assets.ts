@@ -15,9 +15,11 @@ export const ORT_PUBLIC_PATH = '/ort/';
 export function ortDistDir(): string {
   const require = createRequire(import.meta.url);
   const transformersEntry = require.resolve('@huggingface/transformers');
-  const fromTransformers = createRequire(transformersEntry);
-  const ortPackageJson = fromTransformers.resolve('onnxruntime-web/package.json');
-  return path.join(path.dirname(ortPackageJson), 'dist');
+  // onnxruntime-web does not export its package.json: resolve its main entry, then find dist/.
+  const ortEntry = createRequire(transformersEntry).resolve('onnxruntime-web');
+  let dir = path.dirname(ortEntry);
+  while (path.basename(dir) !== 'dist' && dir !== path.dirname(dir)) dir = path.dirname(dir);
+  return dir;
 }
 
 const contentTypes: Record<string, string> = { '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
@@ -41,7 +43,12 @@ export function ortAssetsPlugin(): Plugin {
         res.end(readFileSync(path.join(dist, name)));
       });
     },
-    generateBundle() {
+    generateBundle(_options, bundle) {
+      // onnxruntime-web's bundle names its wasm with `new URL(..., import.meta.url)`, so Vite emits
+      // a hashed 27 MB copy. ORT never fetches it (wasmPaths points at /ort/), so drop it.
+      for (const fileName of Object.keys(bundle)) {
+        if (/^assets\/ort-wasm-.*\.wasm$/.test(fileName)) delete bundle[fileName];
+      }
       for (const name of ORT_ASSET_FILES) {
         const file = path.join(dist, name);
         if (!existsSync(file)) this.error(`ONNX Runtime file missing: ${file}`);

@@ -44,17 +44,26 @@ export interface SmolVlmModel extends LoadedModel {
   imageTokenId: number;
 }
 
-/** Where transformers.js fetches this model from: our origin or the Hub. */
-function pointTransformersAt(entry: ModelEntry): string {
-  if (entry.source.kind === 'origin') {
-    env.allowLocalModels = true;
-    env.allowRemoteModels = false;
-    env.localModelPath = new URL(entry.source.baseUrl.replace(/[^/]+\/$/, ''), self.location.origin).href;
-    return entry.id;
-  }
+/** The Hub's layout, transformers.js' default. */
+export const HUB_HOST = 'https://huggingface.co/';
+export const HUB_PATH_TEMPLATE = '{model}/resolve/{revision}/';
+
+/**
+ * Points transformers.js at where this model lives. Models on our own origin are fetched as a
+ * "remote" host too (rather than transformers.js' local-files mode), so they take exactly the
+ * path a Hub model takes: Range probes for optional files, progress events, Cache Storage.
+ */
+function pointTransformersAt(entry: ModelEntry): { name: string; revision: string } {
   env.allowLocalModels = false;
   env.allowRemoteModels = true;
-  return entry.source.repo;
+  if (entry.source.kind === 'origin') {
+    env.remoteHost = new URL(entry.source.baseUrl.replace(/[^/]+\/$/, ''), self.location.origin).href;
+    env.remotePathTemplate = '{model}/';
+    return { name: entry.id, revision: 'main' };
+  }
+  env.remoteHost = HUB_HOST;
+  env.remotePathTemplate = HUB_PATH_TEMPLATE;
+  return { name: entry.source.repo, revision: entry.source.revision };
 }
 
 function sessionInputType(session: OrtSession, name: string): string | undefined {
@@ -70,7 +79,7 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
   maxImagesPerMessage: 4,
 
   async load(entry: ModelEntry, device: Device, dtype: DtypeMap, onProgress: (progress: LoadProgress) => void) {
-    const name = pointTransformersAt(entry);
+    const { name, revision } = pointTransformersAt(entry);
     const expected = filesForDtypes(entry, dtype).files;
     const files = new Map(expected.map((file) => [file.path, { file: file.path, loaded: 0, total: file.size, done: false }]));
     let phase: LoadProgress['phase'] = 'fetching';
@@ -106,11 +115,12 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
     let processor: Processor;
     let model: ModelWithEncoders;
     try {
-      processor = await AutoProcessor.from_pretrained(name, { progress_callback });
+      processor = await AutoProcessor.from_pretrained(name, { progress_callback, revision });
       model = (await AutoModelForImageTextToText.from_pretrained(name, {
         device,
         dtype,
         progress_callback,
+        revision,
       })) as unknown as ModelWithEncoders;
     } catch (error) {
       throw new ModelLoadError(`Could not load ${entry.name} on ${device}: ${(error as Error).message}`);

@@ -1,0 +1,10 @@
+import { chromium } from 'playwright-core';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-background-networking','--disable-component-update','--disable-sync', ...(process.env.GPU ? ['--enable-unsafe-webgpu','--use-webgpu-adapter=swiftshader','--enable-features=Vulkan'] : [])] });
+const page = await browser.newPage();
+page.on('console', m => console.log('console', m.type(), m.text().slice(0, 300)));
+page.on('request', r => console.log('req', r.url(), r.headers()['range'] ?? ''));
+page.on('response', r => { if (r.status() >= 400) console.log('resp', r.status(), r.url()); });
+await page.goto('http://127.0.0.1:4173/');
+const out = await page.evaluate(process.env.SCRIPT ?? `window.vlm.load('SmolVLM-test-tiny', {device:'wasm'}, () => {}).then(r => JSON.stringify(r), e => 'ERR ' + e.name + ' ' + e.message)`);
+console.log('RESULT', out);
+await browser.close();

@@ -1,0 +1,122 @@
+/**
+ * Writes a complete SmolVLM-format model folder (ONNX graphs, configs,
+ * tokenizer) and, when the folder is under public/models, its entry in
+ * public/models/index.json. Used by main.ts (CLI) and by the tests.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  chatTemplateJson,
+  generationConfig,
+  modelConfig,
+  preprocessorConfig,
+  processorConfig,
+  specialTokensMap,
+  tokenizerConfig,
+  type ConfigInputs,
+} from './configs.js';
+import { buildDecoder } from './decoder.js';
+import { buildEmbedTokens } from './embed-tokens.js';
+import { updateModelIndex, type ModelFileEntry } from './model-index.js';
+import { encodeModel, type ModelProto } from './onnx-proto.js';
+import { PRESETS, type PresetName } from './presets.js';
+import { buildTokenizer } from './tokenizer.js';
+import { buildVisionEncoder } from './vision-encoder.js';
+
+export type Dtype = 'fp32' | 'q8';
+/** File-name suffix per dtype, as transformers.js maps them (q8 -> _quantized). */
+const DTYPE_SUFFIX: Record<Dtype, string> = { fp32: '', q8: '_quantized' };
+
+export const DEFAULT_SEED = 42;
+
+export interface GenerateOptions {
+  preset?: PresetName;
+  seed?: number;
+  /** Model id (folder name and index.json id). */
+  id?: string;
+  /** Output folder; default <projectRoot>/<preset.defaultParentDir>/<id>. */
+  outDir?: string;
+  dtypes?: Dtype[];
+  /** Project root for default paths and public/models/index.json; default cwd. */
+  projectRoot?: string;
+  log?: (message: string) => void;
+}
+
+export interface GenerateResult {
+  id: string;
+  outDir: string;
+  files: ModelFileEntry[];
+  /** Path of the index.json that was updated, if any. */
+  indexPath: string | null;
+  seconds: number;
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export async function generateTestModel(options: GenerateOptions = {}): Promise<GenerateResult> {
+  const started = performance.now();
+  const preset = PRESETS[options.preset ?? 'tiny'];
+  if (!preset) throw new Error(`unknown preset ${options.preset}`);
+  const seed = options.seed ?? DEFAULT_SEED;
+  const id = options.id ?? preset.defaultId;
+  const projectRoot = path.resolve(options.projectRoot ?? process.cwd());
+  const outDir = path.resolve(options.outDir ?? path.join(projectRoot, preset.defaultParentDir, id));
+  const dtypes: Dtype[] = options.dtypes ?? ['fp32'];
+  const log = options.log ?? ((): void => {});
+
+  const tokenizer = buildTokenizer();
+  const vocabSize = preset.text.vocabSize ?? tokenizer.size;
+  if (vocabSize < tokenizer.size) throw new Error(`vocab ${vocabSize} smaller than tokenizer (${tokenizer.size})`);
+  const inputs: ConfigInputs = { preset, seed, tokenizer, vocabSize };
+
+  await mkdir(path.join(outDir, 'onnx'), { recursive: true });
+  const files: ModelFileEntry[] = [];
+  const write = async (relPath: string, bytes: Uint8Array): Promise<void> => {
+    await writeFile(path.join(outDir, relPath), bytes);
+    files.push({ path: relPath, size: bytes.byteLength, sha256: sha256(bytes) });
+  };
+
+  // One graph at a time: build, encode, write, drop (the 256m decoder alone is ~0.5 GB).
+  const graphs: Array<[string, (quantize: boolean) => ModelProto]> = [
+    ['vision_encoder', (q) => buildVisionEncoder(preset, seed, q)],
+    ['embed_tokens', (q) => buildEmbedTokens(preset, vocabSize, seed, q)],
+    ['decoder_model_merged', (q) => buildDecoder(preset, vocabSize, tokenizer.tokenBytes, seed, q)],
+  ];
+  for (const dtype of dtypes) {
+    for (const [name, build] of graphs) {
+      const t0 = performance.now();
+      const bytes = encodeModel(build(dtype === 'q8'));
+      const file = `onnx/${name}${DTYPE_SUFFIX[dtype]}.onnx`;
+      await write(file, bytes);
+      log(`${file}: ${(bytes.byteLength / 1e6).toFixed(2)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    }
+  }
+
+  const json = (value: unknown): Uint8Array => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
+  await write('config.json', json(modelConfig(inputs)));
+  await write('generation_config.json', json(generationConfig(inputs)));
+  await write('preprocessor_config.json', json(preprocessorConfig(inputs)));
+  await write('processor_config.json', json(processorConfig(inputs)));
+  await write('tokenizer.json', json(tokenizer.json));
+  await write('tokenizer_config.json', json(tokenizerConfig(inputs)));
+  await write('special_tokens_map.json', json(specialTokensMap()));
+  await write('chat_template.json', json(chatTemplateJson()));
+
+  // Only models served by the app (public/models/<id>) belong in its index.
+  const modelsDir = path.join(projectRoot, 'public', 'models');
+  let indexPath: string | null = null;
+  if (path.dirname(outDir) === modelsDir) {
+    indexPath = path.join(modelsDir, 'index.json');
+    await updateModelIndex(indexPath, {
+      id,
+      name: `SmolVLM random test model (${preset.name}, seed ${seed})`,
+      family: 'smolvlm',
+      contextLength: preset.text.maxPositionEmbeddings,
+      files,
+    });
+  }
+  return { id, outDir, files, indexPath, seconds: (performance.now() - started) / 1000 };
+}
