@@ -7,6 +7,8 @@ import { defineConfig } from '@playwright/test';
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PORT = Number(process.env.E2E_PORT ?? 4173);
+/** The build under test; several engineers on one machine each build into their own folder. */
+const DIST = process.env.E2E_DIST ?? 'dist';
 export const baseArgs = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 export const webgpuArgs = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan'];
 
@@ -25,7 +27,7 @@ export default defineConfig({
     launchOptions: { executablePath: CHROMIUM, args: baseArgs },
   },
   webServer: {
-    command: `npx tsx scripts/serve.ts dist --port ${PORT}`,
+    command: `npx tsx scripts/serve.ts ${DIST} --port ${PORT}`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,

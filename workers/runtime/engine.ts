@@ -222,11 +222,14 @@ export class VlmEngine {
     const generated: number[] = [];
     const stream = new IncrementalDetokenizer(model.decode);
     let text = '';
+    // Pieces are not awaited one by one (a round trip per token would slow decoding), but the
+    // callback's port is not the one the result returns on: the result waits for the last piece
+    // to be delivered, so the page never sees the end before all of the text.
+    let lastDelivery: Promise<unknown> = Promise.resolve();
     const emit = (piece: string) => {
       if (!piece) return;
       text += piece;
-      // Not awaited: a round trip per token would slow decoding; Comlink keeps the order.
-      Promise.resolve(onToken(piece)).catch(() => undefined);
+      lastDelivery = Promise.resolve(onToken(piece)).catch(() => undefined);
     };
     try {
       const imageStart = performance.now();
@@ -283,6 +286,7 @@ export class VlmEngine {
         if (this.gpuLost) throw new GpuDeviceLostError(this.gpuLost);
       }
       emit(stream.finish().remainder);
+      await lastDelivery;
       timings.newTokens = generated.length;
       if (firstTokenAt) {
         timings.decodeMs = performance.now() - firstTokenAt;
@@ -299,6 +303,7 @@ export class VlmEngine {
       if (generated.length === 0 && !lost) throw reported;
       timings.newTokens = generated.length;
       timings.totalMs = performance.now() - started;
+      await lastDelivery;
       return { text: text.replace(/^\s+/, ''), finishReason: 'error', timings, tokenIds: generated, error: describeError(reported) };
     } finally {
       this.running = false;
