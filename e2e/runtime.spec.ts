@@ -3,47 +3,9 @@
  * our origin through the same code path a Hub model takes, and runs it on WASM (project `wasm`)
  * or WebGPU on SwiftShader (project `webgpu`). Driven through the page's bridge (`window.vlm`).
  */
-import type { Page } from '@playwright/test';
-import { expect, test, TEST_MODEL_ID, watchConsole } from './fixtures.ts';
-import type { GenerateOptions, GenerateResult, LoadResult } from '../workers/protocol.ts';
-
-const greedy = (maxNewTokens: number, detail: GenerateOptions['detail'] = 'low'): GenerateOptions => ({
-  maxNewTokens,
-  sampling: { kind: 'greedy' },
-  repetitionPenalty: 1,
-  detail,
-});
-
-/** Defines `window.testImage(seed, w, h)` in the page: a deterministic PNG blob. */
-async function installImageMaker(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    (window as unknown as { testImage: (seed: number, w: number, h: number) => Promise<Blob> }).testImage = async (seed, w, h) => {
-      const canvas = new OffscreenCanvas(w, h);
-      const context = canvas.getContext('2d')!;
-      for (let y = 0; y < h; y += 16) {
-        for (let x = 0; x < w; x += 16) {
-          const v = (x * 7 + y * 13 + seed * 97) % 256;
-          context.fillStyle = `rgb(${v}, ${(v * seed) % 256}, ${255 - v})`;
-          context.fillRect(x, y, 16, 16);
-        }
-      }
-      return canvas.convertToBlob({ type: 'image/png' });
-    };
-  });
-}
-
-async function loadTestModel(page: Page, device: 'wasm' | 'webgpu'): Promise<{ result: LoadResult; phases: string[] }> {
-  return page.evaluate(
-    async ({ id, device }) => {
-      const phases: string[] = [];
-      const result = await window.vlm.load(id, { device }, (progress) => {
-        if (phases.at(-1) !== progress.phase) phases.push(progress.phase);
-      });
-      return { result, phases };
-    },
-    { id: TEST_MODEL_ID, device },
-  );
-}
+import { expect, test, watchConsole } from './fixtures.ts';
+import { nodeGreedyTokens } from './node-reference.ts';
+import { greedy, installImageMaker, loadTestModel, type WindowWithImages } from './runtime-helpers.ts';
 
 test.describe('model runtime @webgpu', () => {
   test.beforeEach(async ({ page }) => {
@@ -65,8 +27,8 @@ test.describe('model runtime @webgpu', () => {
     expect(phases).toEqual(expect.arrayContaining(['fetching', 'warming-up', 'ready']));
     if (backend === 'wasm') expect(result.wasmThreads).toBeGreaterThanOrEqual(1);
 
-    const run = await page.evaluate(async (options) => {
-      const blob = await (window as unknown as { testImage: (s: number, w: number, h: number) => Promise<Blob> }).testImage(1, 320, 240);
+    const { result: answer, pieces } = await page.evaluate(async (options) => {
+      const blob = await (window as unknown as WindowWithImages).testImage(1, 320, 240);
       const pieces: { text: string; at: number }[] = [];
       const result = await window.vlm.generate(
         [{ role: 'user', text: 'What is in this image?', images: [{ id: 'img-1', blob }] }],
@@ -75,11 +37,10 @@ test.describe('model runtime @webgpu', () => {
       );
       return { result, pieces };
     }, greedy(24));
-    const { result: answer, pieces } = run;
     expect(answer.finishReason).toBe('length');
     expect(answer.tokenIds).toHaveLength(24);
     expect(answer.text.length).toBeGreaterThan(0);
-    // Streamed: many pieces, arriving over time, adding up to the answer.
+    // Streamed: many pieces, arriving over time, adding up to the answer, all before the result.
     expect(pieces.length).toBeGreaterThan(5);
     expect(pieces.at(-1)!.at).toBeGreaterThan(pieces[0]!.at);
     expect(pieces.map((p) => p.text).join('').trimStart()).toBe(answer.text);
@@ -94,7 +55,7 @@ test.describe('model runtime @webgpu', () => {
   test('image-token counts follow the Idefics3 processor arithmetic for each detail', async ({ page, backend }) => {
     await loadTestModel(page, backend);
     const counts = await page.evaluate(async () => {
-      const make = (window as unknown as { testImage: (s: number, w: number, h: number) => Promise<Blob> }).testImage;
+      const make = (window as unknown as WindowWithImages).testImage;
       const small = await make(2, 224, 224);
       const photo = await make(3, 1024, 768);
       const out: Record<string, number[]> = {};
@@ -112,5 +73,178 @@ test.describe('model runtime @webgpu', () => {
     expect(counts.auto).toEqual([64, 5 * 64]);
     // high = processor default: 2048 px longest edge; 224 -> 4x4 + 1 = 1088 tokens; 1024x768 -> 4x3 + 1.
     expect(counts.high).toEqual([1088, 13 * 64]);
+  });
+
+  test('interrupt ends the run at once with finish reason stopped and keeps the partial text', async ({ page, backend }) => {
+    await loadTestModel(page, backend);
+    const outcome = await page.evaluate(async (options) => {
+      let pieces = 0;
+      let interruptedAfter = -1;
+      const run = window.vlm.generate([{ role: 'user', text: 'Tell me a long story.' }], options, () => {
+        pieces++;
+        if (pieces === 5) {
+          interruptedAfter = pieces;
+          void window.vlm.interrupt();
+        }
+      });
+      const result = await run;
+      // The runtime is free again: a second question works.
+      const next = await window.vlm.generate([{ role: 'user', text: 'And another?' }], { ...options, maxNewTokens: 3 }, () => undefined);
+      return { result, interruptedAfter, next: next.finishReason };
+    }, greedy(300));
+    expect(outcome.interruptedAfter).toBe(5);
+    expect(outcome.result.finishReason).toBe('stopped');
+    expect(outcome.result.text.length).toBeGreaterThan(0);
+    // Stopped within a couple of tokens of the request, far before the 300-token limit.
+    expect(outcome.result.tokenIds.length).toBeLessThan(12);
+    expect(outcome.next).toBe('length');
+  });
+
+  test('a second generate while one runs is refused clearly, the first completes', async ({ page, backend }) => {
+    await loadTestModel(page, backend);
+    const outcome = await page.evaluate(async (options) => {
+      const first = window.vlm.generate([{ role: 'user', text: 'First question' }], options, () => undefined);
+      const second = await window.vlm.generate([{ role: 'user', text: 'Second question' }], options, () => undefined).then(
+        () => 'accepted',
+        (error: Error) => `${error.name}: ${error.message}`,
+      );
+      return { second, first: (await first).finishReason };
+    }, greedy(30));
+    expect(outcome.second).toMatch(/^GenerationBusyError: A generation is already running/);
+    expect(outcome.first).toBe('length');
+  });
+
+  test('text-only turns work, and an oversize conversation gets an error naming both numbers', async ({ page, backend }) => {
+    await loadTestModel(page, backend);
+    const textOnly = await page.evaluate((options) => window.vlm.generate([{ role: 'user', text: 'Hello there, how are you?' }], options, () => undefined), greedy(8));
+    expect(textOnly.finishReason).toBe('length');
+    expect(textOnly.timings.imageTokens).toBe(0);
+    expect(textOnly.tokenIds).toHaveLength(8);
+
+    const overflow = await page.evaluate(async (options) => {
+      const long = 'The quick brown fox jumps over the lazy dog. '.repeat(400);
+      return window.vlm.generate([{ role: 'user', text: long }], options, () => undefined).then(
+        () => 'accepted',
+        (error: Error) => `${error.name}: ${error.message}`,
+      );
+    }, greedy(8));
+    expect(overflow).toMatch(/^ContextOverflowError: This conversation is \d+ tokens .* reads at most 2048\./);
+    // Nothing crashed: the same runtime still answers.
+    const after = await page.evaluate((options) => window.vlm.generate([{ role: 'user', text: 'Short one.' }], options, () => undefined), greedy(4));
+    expect(after.finishReason).toBe('length');
+  });
+
+  test('a follow-up reuses the KV cache (no re-encoding) and gives the same tokens as without reuse', async ({ page, backend }, testInfo) => {
+    await loadTestModel(page, backend);
+    const outcome = await page.evaluate(async (options) => {
+      const blob = await (window as unknown as WindowWithImages).testImage(4, 640, 480);
+      const image = { id: 'photo', blob };
+      const first = await window.vlm.generate([{ role: 'user', text: 'What is this?', images: [image] }], options, () => undefined);
+      const followUp = [
+        { role: 'user' as const, text: 'What is this?', images: [image] },
+        { role: 'assistant' as const, text: first.text },
+        { role: 'user' as const, text: 'What colour is it?' },
+      ];
+      const withReuse = await window.vlm.generate(followUp, options, () => undefined);
+      const cachedAfter = (await window.vlm.status()).cachedTokens;
+      await window.vlm.reset();
+      const withoutReuse = await window.vlm.generate(followUp, options, () => undefined);
+      return { first, withReuse, withoutReuse, cachedAfter };
+    }, greedy(16, 'auto'));
+    const { withReuse, withoutReuse } = outcome;
+    expect(withReuse.timings.reusedPromptTokens).toBeGreaterThan(outcome.first.timings.promptTokens - 1);
+    expect(withReuse.timings.imagesEncoded).toBe(0);
+    expect(withoutReuse.timings.reusedPromptTokens).toBe(0);
+    expect(withoutReuse.timings.imagesEncoded).toBe(1);
+    expect(withReuse.timings.promptTokens).toBe(withoutReuse.timings.promptTokens);
+    expect(withReuse.tokenIds).toEqual(withoutReuse.tokenIds);
+    expect(outcome.cachedAfter).toBe(withReuse.timings.promptTokens + withReuse.tokenIds.length - 1);
+    testInfo.annotations.push({
+      type: 'second-turn TTFT',
+      description: `${backend}: with KV reuse ${withReuse.timings.timeToFirstTokenMs.toFixed(0)} ms, without ${withoutReuse.timings.timeToFirstTokenMs.toFixed(0)} ms (prompt ${withReuse.timings.promptTokens} tokens, ${withReuse.timings.imageTokens} image tokens)`,
+    });
+    console.log(`[kv-reuse] ${testInfo.annotations.at(-1)!.description}`);
+  });
+
+  test('regenerate (same prompt again) reuses all but the last prompt token', async ({ page, backend }) => {
+    await loadTestModel(page, backend);
+    const outcome = await page.evaluate(async (options) => {
+      const conversation = [{ role: 'user' as const, text: 'Describe a sunset.' }];
+      const a = await window.vlm.generate(conversation, options, () => undefined);
+      const b = await window.vlm.generate(conversation, options, () => undefined);
+      return { a, b };
+    }, greedy(10));
+    expect(outcome.b.tokenIds).toEqual(outcome.a.tokenIds);
+    expect(outcome.b.timings.reusedPromptTokens).toBe(outcome.a.timings.promptTokens - 1);
+  });
+
+  test('greedy tokens equal onnxruntime-node running the same files natively', async ({ page, backend }) => {
+    await loadTestModel(page, backend);
+    const browserTokens = await page.evaluate(async (options) => {
+      const blob = await (window as unknown as WindowWithImages).testImage(7, 512, 512);
+      const result = await window.vlm.generate([{ role: 'user', text: 'What is in this image?', images: [{ id: 'ref', blob }] }], options, () => undefined);
+      return result.tokenIds;
+    }, greedy(20));
+    const nodeTokens = await nodeGreedyTokens('What is in this image?', 7, 512, 20);
+    expect(browserTokens).toHaveLength(20);
+    expect(browserTokens).toEqual(nodeTokens);
+  });
+});
+
+test.describe('backend selection', () => {
+  test.beforeEach(async ({ page }) => {
+    await page.goto('/');
+    await installImageMaker(page);
+  });
+
+  test('without a GPU, auto falls back to WASM and says why; asking for WebGPU is refused', async ({ page, backend }) => {
+    test.skip(backend !== 'wasm', 'this browser has no WebGPU adapter only in the wasm project');
+    const caps = await page.evaluate(() => window.vlm.capabilities());
+    test.skip(caps.webgpu.available, 'a WebGPU adapter is present');
+    const forced = await page.evaluate((id) => window.vlm.load(id, { device: 'webgpu' }, () => undefined).then(() => 'loaded', (e: Error) => `${e.name}: ${e.message}`), 'SmolVLM-test-tiny');
+    expect(forced).toMatch(/^WebGpuUnavailableError: /);
+    const { result } = await loadTestModel(page, 'auto');
+    expect(result.device).toBe('wasm');
+    expect(result.fallbackReason).toMatch(/WebGPU|adapter/);
+  });
+
+  test('an unknown model id is a clear error', async ({ page }) => {
+    const message = await page.evaluate(() => window.vlm.load('No-Such-Model', {}, () => undefined).then(() => 'loaded', (e: Error) => `${e.name}: ${e.message}`));
+    expect(message).toBe('ModelLoadError: Unknown model "No-Such-Model". Pick one from the list or add it to /models/index.json.');
+  });
+
+  test('WebGPU and WASM give the same greedy tokens @webgpu', async ({ page, backend }) => {
+    test.skip(backend !== 'webgpu', 'needs the WebGPU project');
+    const run = async () =>
+      page.evaluate(async (options) => {
+        const blob = await (window as unknown as WindowWithImages).testImage(5, 600, 400);
+        const result = await window.vlm.generate([{ role: 'user', text: 'Describe the picture.', images: [{ id: 'x', blob }] }], options, () => undefined);
+        return result.tokenIds;
+      }, greedy(20, 'auto'));
+    expect((await loadTestModel(page, 'webgpu')).result.device).toBe('webgpu');
+    const onGpu = await run();
+    expect((await loadTestModel(page, 'wasm')).result.device).toBe('wasm');
+    const onCpu = await run();
+    expect(onGpu).toHaveLength(20);
+    expect(onGpu).toEqual(onCpu);
+  });
+
+  test('a GPU lost during generation ends that run with error and partial text; the next call works @webgpu', async ({ page, backend }) => {
+    test.skip(backend !== 'webgpu', 'needs the WebGPU project');
+    await loadTestModel(page, 'webgpu');
+    const outcome = await page.evaluate(async (options) => {
+      let pieces = 0;
+      const result = await window.vlm.generate([{ role: 'user', text: 'Keep talking.' }], options, () => {
+        if (++pieces === 3) void window.vlm.simulateGpuDeviceLoss();
+      });
+      const next = await window.vlm.generate([{ role: 'user', text: 'Are you back?' }], { ...options, maxNewTokens: 5 }, () => undefined);
+      const status = await window.vlm.status();
+      return { result, next, device: status.loaded?.device };
+    }, greedy(200));
+    expect(outcome.result.finishReason).toBe('error');
+    expect(outcome.result.error?.name).toBe('GpuDeviceLostError');
+    expect(outcome.result.text.length).toBeGreaterThan(0);
+    expect(outcome.next.finishReason).toBe('length');
+    expect(['webgpu', 'wasm']).toContain(outcome.device);
   });
 });

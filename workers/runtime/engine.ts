@@ -39,6 +39,7 @@ import { configureOnnxRuntime, configuredWasmThreads, defaultWasmThreads } from 
 import type { OrtTensor } from './ort-types.ts';
 import { createRandom, pickNextToken } from './sampling.ts';
 import { IncrementalDetokenizer } from './text-stream.ts';
+import { yieldToEventLoop } from './yield.ts';
 
 interface Loaded {
   model: LoadedModel;
@@ -256,6 +257,7 @@ export class VlmEngine {
       let finishReason: FinishReason = 'length';
       let firstTokenAt = 0;
       for (;;) {
+        await yieldToEventLoop();
         if (this.interruptRequested) {
           finishReason = 'stopped';
           break;

@@ -1,0 +1,32 @@
+/**
+ * The same generated model run natively by onnxruntime-node (transformers.js in Node), as an
+ * independent reference for the browser runtime's greedy tokens.
+ */
+import path from 'node:path';
+import { AutoModelForImageTextToText, AutoProcessor, env, RawImage, Tensor } from '@huggingface/transformers';
+import { patternPixels } from './runtime-helpers.ts';
+import { TEST_MODEL_ID } from './fixtures.ts';
+
+/** Greedy tokens for one user turn with one image at detail `low` (a single 512 px frame). */
+export async function nodeGreedyTokens(question: string, imageSeed: number, size: number, maxNewTokens: number): Promise<number[]> {
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.localModelPath = path.resolve('public/models');
+  const processor = await AutoProcessor.from_pretrained(TEST_MODEL_ID);
+  const model = await AutoModelForImageTextToText.from_pretrained(TEST_MODEL_ID, { dtype: 'fp32', device: 'cpu' });
+  try {
+    const image = new RawImage(patternPixels(imageSeed, size, size), size, size, 4);
+    // Detail `low` in the app: resize to a 512 px longest edge, one frame, no splitting.
+    (processor as unknown as { image_processor: { size: { longest_edge: number } } }).image_processor.size = { longest_edge: 512 };
+    const prompt = processor.apply_chat_template(
+      [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: question }] }] as never,
+      { add_generation_prompt: true },
+    ) as unknown as string;
+    const inputs = await processor(prompt, [image], { do_image_splitting: false });
+    const output = (await model.generate({ ...inputs, max_new_tokens: maxNewTokens, do_sample: false, repetition_penalty: 1 })) as Tensor;
+    const promptLength = (inputs.input_ids as Tensor).dims[1]!;
+    return (output.tolist() as bigint[][])[0]!.slice(promptLength).map(Number);
+  } finally {
+    await model.dispose();
+  }
+}
