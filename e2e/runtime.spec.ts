@@ -208,6 +208,20 @@ test.describe('backend selection', () => {
     expect(result.fallbackReason).toMatch(/WebGPU|adapter/);
   });
 
+  test('unload frees the model; generate afterwards says to load one', async ({ page }) => {
+    await loadTestModel(page, 'wasm');
+    const outcome = await page.evaluate(async () => {
+      await window.vlm.unload();
+      const status = await window.vlm.status();
+      const generate = await window.vlm
+        .generate([{ role: 'user', text: 'Hi' }], { maxNewTokens: 2, sampling: { kind: 'greedy' }, repetitionPenalty: 1, detail: 'low' }, () => undefined)
+        .then(() => 'answered', (e: Error) => `${e.name}: ${e.message}`);
+      return { loaded: status.loaded, generate };
+    });
+    expect(outcome.loaded).toBeNull();
+    expect(outcome.generate).toBe('ModelNotLoadedError: No model is loaded yet. Load one first.');
+  });
+
   test('an unknown model id is a clear error', async ({ page }) => {
     const message = await page.evaluate(() => window.vlm.load('No-Such-Model', {}, () => undefined).then(() => 'loaded', (e: Error) => `${e.name}: ${e.message}`));
     expect(message).toBe('ModelLoadError: Unknown model "No-Such-Model". Pick one from the list or add it to /models/index.json.');

@@ -30,6 +30,21 @@ export class ImageDecodeError extends VlmError {
 export class ModelLoadError extends VlmError {
   override name = 'ModelLoadError';
 }
+/**
+ * A model file failed verification twice (wrong size, wrong sha256, an HTML page instead of the
+ * file). The message names the file; nothing of it was stored.
+ */
+export class ModelFileIntegrityError extends ModelLoadError {
+  override name = 'ModelFileIntegrityError';
+}
+/** A model file could not be downloaded (offline, server errors, connection lost too often). */
+export class ModelDownloadError extends ModelLoadError {
+  override name = 'ModelDownloadError';
+}
+/** The browser's storage quota cannot hold the model; the message carries the numbers. */
+export class StorageQuotaError extends ModelLoadError {
+  override name = 'StorageQuotaError';
+}
 /** WebGPU was asked for and is not usable. */
 export class WebGpuUnavailableError extends VlmError {
   override name = 'WebGpuUnavailableError';
