@@ -1,10 +1,13 @@
 /** The page's one bridge to the model worker (see vlm-bridge.ts). */
-import { VlmBridge } from './vlm-bridge.ts';
+import { VlmBridge, type BridgeEvents } from './vlm-bridge.ts';
 
 export { VlmBridge, WorkerCrashedError, type PageTurn, type BridgeEvents } from './vlm-bridge.ts';
 export { bitmapForWorker, MAX_TRANSFER_EDGE } from './images.ts';
 
-export const bridge = new VlmBridge();
+/** Filled in by the page (e.g. `onRecovered`): the bridge reads it when the event happens. */
+export const bridgeEvents: BridgeEvents = {};
+
+export const bridge = new VlmBridge(undefined, bridgeEvents);
 
 declare global {
   interface Window {

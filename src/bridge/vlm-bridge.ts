@@ -49,7 +49,8 @@ export class VlmBridge {
 
   constructor(
     private readonly createWorker: () => Worker = () => new Worker(new URL('../../workers/vlm.worker.ts', import.meta.url), { type: 'module', name: 'vlm' }),
-    private readonly events: BridgeEvents = {},
+    /** Listeners the app may set, e.g. `bridge.events.onRecovered = ...`. */
+    readonly events: BridgeEvents = {},
   ) {}
 
   private api(): Remote {
