@@ -46,6 +46,7 @@ export class VlmBridge {
   private readonly imagesInWorker = new Set<string>();
   private lastLoad: { modelId: string; options: RuntimeLoadOptions } | null = null;
   private restartReason: string | null = null;
+  private lastResult: LoadResult | null = null;
 
   constructor(
     private readonly createWorker: () => Worker = () => new Worker(new URL('../../workers/vlm.worker.ts', import.meta.url), { type: 'module', name: 'vlm' }),
@@ -92,6 +93,7 @@ export class VlmBridge {
     const reason = this.restartReason;
     this.restartReason = null;
     const result = await this.track((remote) => remote.load(this.lastLoad!.modelId, { ...this.lastLoad!.options, device: 'auto' }, Comlink.proxy(() => undefined)));
+    this.lastResult = result;
     this.events.onRecovered?.(result, reason);
   }
 
@@ -104,9 +106,13 @@ export class VlmBridge {
   }
 
   async load(modelId: string, options: RuntimeLoadOptions, onProgress: (progress: LoadProgress) => void): Promise<LoadResult> {
+    // ONNX Runtime keeps one WebGPU device per worker and ends it when its sessions are
+    // released, so a model that ran on WebGPU is replaced by a fresh worker, not in place.
+    if (this.lastResult?.device === 'webgpu') this.crash('Replacing the WebGPU model.');
     this.restartReason = null;
     const result = await this.track((remote) => remote.load(modelId, options, Comlink.proxy(onProgress)));
     this.lastLoad = { modelId, options };
+    this.lastResult = result;
     this.imagesInWorker.clear();
     return result;
   }
@@ -166,6 +172,7 @@ export class VlmBridge {
     if (!this.remote) return;
     await this.track((remote) => remote.unload());
     this.lastLoad = null;
+    this.lastResult = null;
     this.imagesInWorker.clear();
   }
 

@@ -10,6 +10,7 @@ import {
   GenerationBusyError,
   GpuDeviceLostError,
   InvalidRequestError,
+  ModelFileError,
   ModelLoadError,
   ModelNotLoadedError,
   WebGpuUnavailableError,
@@ -98,7 +99,6 @@ export class VlmEngine {
       const dtype = chooseDtypes(availableDtypes(entry), device, gpu.shaderF16, options.dtype);
       try {
         const model = await family.load(entry, device, dtype, onProgress);
-        if (device === 'webgpu') await this.watchGpuDevice();
         onProgress({ phase: 'warming-up', message: device === 'webgpu' ? 'Warming up the GPU' : 'Warming up', files: [], loadedBytes: 0, totalBytes: 0 });
         await this.warmUp(model);
         const result: LoadResult = {
@@ -113,10 +113,13 @@ export class VlmEngine {
           loadMs: performance.now() - started,
         };
         this.loaded = { model, family, cache: new KvCache(model.decoder), result };
+        this.gpuLost = null;
+        if (device === 'webgpu') await this.watchGpuDevice(model);
         onProgress({ phase: 'ready', message: 'Ready', files: [], loadedBytes: 0, totalBytes: 0 });
         return result;
       } catch (error) {
-        if (device === 'webgpu' && requested === 'auto') {
+        // A file that failed verification or does not fit the quota would fail the same way on WASM.
+        if (device === 'webgpu' && requested === 'auto' && !(error instanceof ModelFileError)) {
           fallbackReason = `WebGPU failed to load the model (${(error as Error).message}); running on the CPU instead.`;
           continue;
         }
@@ -137,12 +140,12 @@ export class VlmEngine {
     cache.clear();
   }
 
-  private async watchGpuDevice(): Promise<void> {
-    this.gpuLost = null;
+  private async watchGpuDevice(model: LoadedModel): Promise<void> {
     const webgpu = env.backends.onnx.webgpu as { device?: GPUDevice | Promise<GPUDevice> } | undefined;
     const device = await webgpu?.device;
     device?.lost.then((info) => {
-      this.gpuLost = info.message || `GPU device lost (${info.reason})`;
+      // Releasing the sessions on unload also ends the device; only a loss under this model counts.
+      if (this.loaded?.model === model) this.gpuLost = info.message || `GPU device lost (${info.reason})`;
     });
   }
 
