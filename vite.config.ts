@@ -3,12 +3,13 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { crossOriginIsolationHeaders } from './scripts/build/cross-origin-isolation.ts';
 import { ortAssetsPlugin, strictModelFilesPlugin } from './scripts/build/ort-assets.ts';
+import { pwaPlugin } from './scripts/build/pwa.ts';
 
 const publicDir = path.resolve(import.meta.dirname, 'public');
 
 export default defineConfig({
   publicDir,
-  plugins: [react(), ortAssetsPlugin(), strictModelFilesPlugin(publicDir)],
+  plugins: [react(), ortAssetsPlugin(), strictModelFilesPlugin(publicDir), pwaPlugin()],
   server: { headers: crossOriginIsolationHeaders },
   preview: { headers: crossOriginIsolationHeaders },
   worker: { format: 'es' },

@@ -31,18 +31,25 @@ export class ModelLoadError extends VlmError {
   override name = 'ModelLoadError';
 }
 /**
+ * A model file could not be obtained or kept, however the model is run: the WebGPU-to-WASM
+ * fallback does not retry these.
+ */
+export class ModelFileError extends ModelLoadError {
+  override name = 'ModelFileError';
+}
+/**
  * A model file failed verification twice (wrong size, wrong sha256, an HTML page instead of the
  * file). The message names the file; nothing of it was stored.
  */
-export class ModelFileIntegrityError extends ModelLoadError {
+export class ModelFileIntegrityError extends ModelFileError {
   override name = 'ModelFileIntegrityError';
 }
 /** A model file could not be downloaded (offline, server errors, connection lost too often). */
-export class ModelDownloadError extends ModelLoadError {
+export class ModelDownloadError extends ModelFileError {
   override name = 'ModelDownloadError';
 }
 /** The browser's storage quota cannot hold the model; the message carries the numbers. */
-export class StorageQuotaError extends ModelLoadError {
+export class StorageQuotaError extends ModelFileError {
   override name = 'StorageQuotaError';
 }
 /** WebGPU was asked for and is not usable. */

@@ -14,7 +14,8 @@ import {
   type ProgressInfo,
   type RawImage,
 } from '@huggingface/transformers';
-import { ContextOverflowError, InvalidRequestError, ModelLoadError, TooManyImagesError } from '../errors.ts';
+import { ContextOverflowError, InvalidRequestError, ModelLoadError, TooManyImagesError, VlmError } from '../errors.ts';
+import { beginModelLoad } from '../model-store/index.ts';
 import { expandImagePlaceholder, planImage, type ImagePlan } from '../models/image-detail.ts';
 import { filesForDtypes, type ModelEntry } from '../models/registry.ts';
 import type { ChatTurn, Device, DtypeMap, LoadProgress } from '../protocol.ts';
@@ -98,7 +99,8 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
       const entryFile = files.get(info.file) ?? { file: info.file, loaded: 0, total: 0, done: false };
       files.set(info.file, entryFile);
       if (info.status === 'progress') {
-        entryFile.loaded = info.loaded;
+        // The verified store reports the download, then transformers.js reports reading the stored copy.
+        entryFile.loaded = Math.max(entryFile.loaded, info.loaded);
         if (info.total > 0) entryFile.total = info.total;
         report(`Downloading ${info.file.replace(/^onnx\//, '')}`);
       } else {
@@ -114,6 +116,7 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
     report('Starting');
     let processor: Processor;
     let model: ModelWithEncoders;
+    const endStoreLoad = beginModelLoad(entry, { name, revision }, progress_callback);
     try {
       processor = await AutoProcessor.from_pretrained(name, { progress_callback, revision });
       model = (await AutoModelForImageTextToText.from_pretrained(name, {
@@ -123,7 +126,10 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
         revision,
       })) as unknown as ModelWithEncoders;
     } catch (error) {
+      if (error instanceof VlmError) throw error; // the store's named errors (integrity, quota, offline)
       throw new ModelLoadError(`Could not load ${entry.name} on ${device}: ${(error as Error).message}`);
+    } finally {
+      endStoreLoad();
     }
     const config = model.config as unknown as {
       image_token_id?: number;

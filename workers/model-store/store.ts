@@ -1,0 +1,264 @@
+/**
+ * The verified model store: transformers.js' custom cache (`match`/`put`/`delete`) plus the
+ * `fetch` it downloads with. A model file reaches Cache Storage only after it was downloaded
+ * completely and passed verification (download.ts); each file is fetched under a Web Lock, so a
+ * second tab waits and then reads the stored copy. Without Cache Storage (private windows,
+ * iframes without storage) everything still works, downloaded on every load, and `storage()`
+ * says why.
+ */
+import type { ProgressInfo } from '@huggingface/transformers';
+import { ModelDownloadError, StorageQuotaError } from '../errors.ts';
+import { formatBytes, MODEL_CACHE_HEADERS, MODEL_CACHE_NAME } from '../models/model-cache.ts';
+import type { ModelEntry } from '../models/registry.ts';
+import { downloadVerified, type DownloadDeps, type VerifiedFile } from './download.ts';
+import type { FileLocks } from './locks.ts';
+import { normalizeSha256, storedEntryProblem, type ExpectedFile } from './verify.ts';
+
+/** The model being loaded: which URLs are its files and what each must be. */
+export interface LoadContext {
+  entry: ModelEntry;
+  /** The URL transformers.js puts in front of each file path (ends with `/`). */
+  baseUrl: string;
+  /** The model name transformers.js reports in progress events. */
+  progressName: string;
+  onProgress?: (info: ProgressInfo) => void;
+}
+
+export interface StoreDeps extends DownloadDeps {
+  /** `self.caches`, absent in some contexts. */
+  caches: CacheStorage | undefined;
+  locks: FileLocks;
+  /** `navigator.storage.estimate`, for the numbers in a quota error. */
+  estimate?: () => Promise<StorageEstimate>;
+}
+
+/** Whether downloaded models are kept. */
+export type StorageState = { kind: 'cached' } | { kind: 'uncached'; reason: string };
+
+function urlOf(input: string | URL | Request): string {
+  return typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+}
+
+function isQuotaError(error: unknown): boolean {
+  return (error as { name?: string } | null)?.name === 'QuotaExceededError';
+}
+
+export class VerifiedModelStore {
+  private opening: Promise<Cache | null> | null = null;
+  private uncachedReason: string | null = null;
+  private context: LoadContext | null = null;
+
+  constructor(private readonly deps: StoreDeps) {}
+
+  /** Makes `context` the model whose files are verified and reported; returns the undo. */
+  begin(context: LoadContext): () => void {
+    this.context = context;
+    return () => {
+      if (this.context === context) this.context = null;
+    };
+  }
+
+  /** Whether files are being kept, and if not, why. */
+  async storage(): Promise<StorageState> {
+    const cache = await this.open();
+    return cache ? { kind: 'cached' } : { kind: 'uncached', reason: this.uncachedReason ?? 'storage is unavailable' };
+  }
+
+  private open(): Promise<Cache | null> {
+    this.opening ??= (async () => {
+      if (!this.deps.caches) {
+        this.uncachedReason = 'this browser context has no Cache Storage, so models are downloaded on every visit';
+        return null;
+      }
+      try {
+        return await this.deps.caches.open(MODEL_CACHE_NAME);
+      } catch (error) {
+        // Private windows and iframes without storage access refuse Cache Storage with a SecurityError.
+        this.uncachedReason = `the browser refuses storage here (${(error as Error).message}), as in private windows and iframes without storage access, so models are downloaded on every visit`;
+        console.warn(`Model files will not be cached: ${this.uncachedReason}`);
+        return null;
+      }
+    })();
+    return this.opening;
+  }
+
+  /** What a URL of the model being loaded must be; null for anything else. */
+  expectedFor(url: string): ExpectedFile | null {
+    const context = this.context;
+    if (!context || !url.startsWith(context.baseUrl)) return null;
+    const path = decodeURIComponent(url.slice(context.baseUrl.length).split(/[?#]/)[0]!);
+    const { entry } = context;
+    const listed = entry.files.find((file) => file.path === path);
+    const sha256 = normalizeSha256(listed?.sha256);
+    return {
+      url,
+      path,
+      modelId: entry.id,
+      modelName: entry.name,
+      ...(listed && !entry.sizesAreEstimates ? { size: listed.size } : {}),
+      ...(sha256 ? { sha256, digestSource: entry.source.kind === 'origin' ? ('origin index' as const) : ('registry' as const) } : {}),
+    };
+  }
+
+  /** A stored entry, if it is still the file we expect; a stale or foreign entry is evicted. */
+  private async readStored(cache: Cache, url: string, expected: ExpectedFile | null): Promise<Response | undefined> {
+    const stored = await cache.match(url);
+    if (!stored || stored.headers.has(MODEL_CACHE_HEADERS.missing)) return undefined;
+    const size = Number(stored.headers.get('content-length') ?? Number.NaN);
+    const problem = storedEntryProblem(
+      { sha256: stored.headers.get(MODEL_CACHE_HEADERS.sha256) ?? undefined, ...(Number.isFinite(size) ? { size } : {}) },
+      expected ?? {},
+    );
+    if (!problem) return stored;
+    await stored.body?.cancel().catch(() => undefined);
+    await cache.delete(url);
+    return undefined;
+  }
+
+  /** transformers.js: the stored file, or undefined. Waits while another tab downloads it. */
+  match = async (request: string): Promise<Response | undefined> => {
+    if (!/^https?:\/\//.test(request)) return undefined; // transformers.js also tries bare local paths
+    const cache = await this.open();
+    if (!cache) return undefined;
+    return this.deps.locks.run(request, 'shared', () => this.readStored(cache, request, this.expectedFor(request)));
+  };
+
+  /**
+   * transformers.js stores what it fetched. Our `fetch` has already stored every verified file,
+   * so this only runs for responses that did not pass through it, and stores nothing unverified.
+   */
+  put = async (_request: string, response: Response): Promise<void> => {
+    await response.body?.cancel().catch(() => undefined);
+  };
+
+  /** transformers.js' cache clearing. */
+  delete = async (request: string): Promise<boolean> => {
+    const cache = await this.open();
+    return cache ? cache.delete(request) : false;
+  };
+
+  /** transformers.js' `env.fetch`: model files of the loading model go through verification. */
+  fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = urlOf(input);
+    const expected = this.expectedFor(url);
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+    if (!expected || method !== 'GET') return this.deps.fetch(url, init);
+    // transformers.js probes a file's size with `Range: bytes=0-0` before downloading.
+    if (new Headers(init?.headers).has('range')) return this.probe(expected, init);
+    return this.deps.locks.run(url, 'exclusive', () => this.fetchFile(expected));
+  };
+
+  private async probe(expected: ExpectedFile, init?: RequestInit): Promise<Response> {
+    const cache = await this.open();
+    if (!this.deps.isOnline() && cache && (await this.knownMissing(cache, expected.url))) return notFound();
+    try {
+      return await this.deps.fetch(expected.url, init);
+    } catch (error) {
+      if (!this.deps.isOnline()) {
+        throw new ModelDownloadError(`You are offline and ${expected.path} of ${expected.modelName} is not downloaded yet. Connect to the internet to download it.`);
+      }
+      throw error;
+    }
+  }
+
+  private async knownMissing(cache: Cache, url: string): Promise<boolean> {
+    return Boolean((await cache.match(url))?.headers.has(MODEL_CACHE_HEADERS.missing));
+  }
+
+  private async fetchFile(expected: ExpectedFile): Promise<Response> {
+    const cache = await this.open();
+    if (cache) {
+      // Another tab may have stored it while we waited for the lock.
+      const stored = await this.readStored(cache, expected.url, expected);
+      if (stored) return stored;
+      if (!this.deps.isOnline() && (await this.knownMissing(cache, expected.url))) return notFound();
+      if (expected.size !== undefined) await this.ensureRoom(expected, expected.size);
+    }
+    const result = await downloadVerified(
+      expected,
+      this.deps,
+      (loaded, total) => this.report(expected, loaded, total),
+      async () => {
+        await cache?.delete(expected.url);
+      },
+    );
+    if (result.kind === 'status') {
+      // Remember a missing optional file, so an offline load knows it is absent rather than unreachable.
+      if (cache && result.response.status === 404) {
+        await cache.put(expected.url, missingMarker(expected)).catch(() => undefined);
+      }
+      return result.response;
+    }
+    if (!cache) return responseFor(result);
+    await this.save(cache, expected, result);
+    return (await cache.match(expected.url)) ?? responseFor(result);
+  }
+
+  private report(expected: ExpectedFile, loaded: number, total: number): void {
+    const context = this.context;
+    if (!context?.onProgress || context.entry.id !== expected.modelId) return;
+    context.onProgress({ status: 'progress', name: context.progressName, file: expected.path, progress: total ? (loaded / total) * 100 : 0, loaded, total });
+  }
+
+  private async save(cache: Cache, expected: ExpectedFile, file: VerifiedFile): Promise<void> {
+    const headers = new Headers({
+      'content-type': file.contentType,
+      'content-length': String(file.bytes),
+      [MODEL_CACHE_HEADERS.sha256]: file.sha256,
+      [MODEL_CACHE_HEADERS.modelId]: expected.modelId,
+      [MODEL_CACHE_HEADERS.modelName]: encodeURIComponent(expected.modelName),
+      [MODEL_CACHE_HEADERS.file]: encodeURIComponent(expected.path),
+      [MODEL_CACHE_HEADERS.storedAt]: new Date().toISOString(),
+    });
+    try {
+      // Cache.put commits the whole entry or nothing, so a failure never leaves half a file.
+      await cache.put(expected.url, new Response(file.body, { status: 200, headers }));
+    } catch (error) {
+      if (isQuotaError(error)) throw await this.quotaError(expected, file.bytes);
+      console.warn(`Could not store ${expected.path} (${(error as Error).message}); using it without storing.`);
+    }
+  }
+
+  /** Fails before downloading when the browser's quota clearly cannot hold the file. */
+  private async ensureRoom(expected: ExpectedFile, bytes: number): Promise<void> {
+    const estimate = await this.deps.estimate?.().catch(() => undefined);
+    if (!estimate?.quota) return;
+    if (bytes > estimate.quota - (estimate.usage ?? 0)) throw await this.quotaError(expected, bytes, estimate);
+  }
+
+  private async quotaError(expected: ExpectedFile, bytes: number, known?: StorageEstimate): Promise<StorageQuotaError> {
+    const estimate = known ?? (await this.deps.estimate?.().catch(() => undefined));
+    const usage = estimate?.usage ?? 0;
+    const free = estimate?.quota ? estimate.quota - usage : undefined;
+    const numbers =
+      free === undefined
+        ? `${formatBytes(bytes)} is needed and the browser refused to store it`
+        : free < bytes
+          ? `${formatBytes(bytes)} is needed and this browser grants ${formatBytes(Math.max(0, free))} more to this site (${formatBytes(usage)} used of ${formatBytes(estimate!.quota!)})`
+          : // The estimate is approximate (and ignores a full disk): report what it says and what happened.
+            `${formatBytes(bytes)} is needed but the browser refused to store it, although it reports ${formatBytes(usage)} used of ${formatBytes(estimate!.quota!)} for this site; the disk may be full`;
+    return new StorageQuotaError(
+      `Not enough storage to save ${expected.modelName}: for ${expected.path}, ${numbers}. ` +
+        'Delete other models under "Models & storage" or free disk space, then load the model again. Your chats are kept.',
+    );
+  }
+}
+
+function responseFor(file: VerifiedFile): Response {
+  return new Response(file.body, { status: 200, headers: { 'content-type': file.contentType, 'content-length': String(file.bytes) } });
+}
+
+function notFound(): Response {
+  return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } });
+}
+
+function missingMarker(expected: ExpectedFile): Response {
+  return new Response(null, {
+    status: 404,
+    headers: {
+      [MODEL_CACHE_HEADERS.missing]: '1',
+      [MODEL_CACHE_HEADERS.modelId]: expected.modelId,
+      [MODEL_CACHE_HEADERS.file]: encodeURIComponent(expected.path),
+    },
+  });
+}
