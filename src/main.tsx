@@ -1,8 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './bridge/index.ts';
+import './styles/base.css';
+import { App } from './app/index.ts';
 import { appPwa } from './pwa/index.ts';
-import { App } from './App.tsx';
 
 // Offline support: registers the service worker; updates wait for the user (src/pwa).
 appPwa();

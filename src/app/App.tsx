@@ -1,0 +1,237 @@
+/**
+ * The chat page: chat list, model picker and backend badge, the conversation, and the composer.
+ * Images can be dropped anywhere on the window or pasted; bad files are named in the composer's
+ * alert region without touching the draft, the chat or the loaded model.
+ */
+import { useEffect, useState } from 'react';
+import { MessageList } from '../chat/index.ts';
+import { CameraDialog, Composer, DropOverlay, ImageViewer, useComposer, useWindowDrop, useWindowPaste } from '../composer/index.ts';
+import type { Attachment } from '../files/index.ts';
+import { CloseIcon, ImageIcon, MenuIcon, PlusIcon, SettingsIcon } from '../lib/icons.tsx';
+import { BackendBadge, LoadStatus, MAX_IMAGES_PER_MESSAGE, ModelPicker, predictDevice } from '../models/index.ts';
+import { appPwa, UpdatePrompt } from '../pwa/index.ts';
+import { SettingsDialog } from '../settings/index.ts';
+import { ChatList, ExportMenu } from '../storage/index.ts';
+import { planImage, SMOLVLM_GEOMETRY } from '../../workers/models/image-detail.ts';
+import { loadedModel } from './runtime-state.ts';
+import { useChatController } from './useChatController.ts';
+import './app.css';
+
+const SUGGESTIONS = ['Describe this image in detail.', 'What does this chart show?', 'Read the text in this screenshot.'];
+
+/** The current time, refreshed every minute (for "5 min ago"). */
+function useNow(intervalMs = 60_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+export function App() {
+  const chat = useChatController();
+  const { runtime, selectedModel, settings, catalog, conversation } = chat;
+  const maxImages = selectedModel ? MAX_IMAGES_PER_MESSAGE[selectedModel.family] : MAX_IMAGES_PER_MESSAGE.smolvlm;
+  const composer = useComposer(maxImages, selectedModel?.name ?? 'this model');
+  const dragging = useWindowDrop((files) => void composer.addFiles(files));
+  useWindowPaste((files) => void composer.addFiles(files));
+  const [viewing, setViewing] = useState<Attachment | null>(null);
+  const [cameraOpen, setCameraOpen] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [sidebarOpen, setSidebarOpen] = useState(false);
+  const now = useNow();
+  // The service worker controller (registered in main.tsx): "Update available — Reload".
+  const [pwa] = useState(appPwa);
+
+  // The tab shows which chat is open.
+  const title = conversation.title;
+  useEffect(() => {
+    document.title = title ? `${title} · VLM Chat` : 'VLM Chat — private image chat in your browser';
+  }, [title]);
+
+  // The chat list as a drawer (narrow screens): focus moves in, Escape closes it.
+  useEffect(() => {
+    if (!sidebarOpen) return;
+    document.querySelector<HTMLButtonElement>('.sidebar .new-chat')?.focus();
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      setSidebarOpen(false);
+      document.querySelector<HTMLButtonElement>('.sidebar-toggle')?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [sidebarOpen]);
+
+  const loaded = loadedModel(runtime);
+  const device = loaded?.device ?? predictDevice(settings.backend, catalog.capabilities);
+  const geometry = selectedModel?.geometry ?? SMOLVLM_GEOMETRY;
+  const tokensFor = (image: Attachment) => planImage(image.width, image.height, settings.detail, device, geometry).imageTokens;
+  const modelNames = Object.fromEntries((catalog.models ?? []).map((entry) => [entry.id, entry.name]));
+  const firstImage = composer.attachments[0];
+  const example = firstImage
+    ? { width: firstImage.width, height: firstImage.height, label: firstImage.name }
+    : { width: 1920, height: 1080, label: 'a full-HD screenshot' };
+
+  const send = async () => {
+    // Images still being checked go with this message: wait for them, then read the latest.
+    await composer.settled();
+    const { draft, attachments } = composer.current();
+    if (chat.send(draft, attachments)) composer.reset();
+  };
+  const closeSidebarThen = (action: () => void) => () => {
+    setSidebarOpen(false);
+    action();
+  };
+
+  return (
+    <div className={`app ${sidebarOpen ? 'sidebar-open' : ''}`} data-runtime={runtime.status}>
+      <aside className="sidebar" aria-label="Chats">
+        <div className="sidebar-head">
+          <span className="brand">
+            <span className="brand-mark" aria-hidden="true">
+              <ImageIcon />
+            </span>
+            VLM Chat
+          </span>
+          <button type="button" className="icon-button sidebar-close" aria-label="Close chat list" onClick={() => setSidebarOpen(false)}>
+            <CloseIcon />
+          </button>
+        </div>
+        <button type="button" className="button new-chat" onClick={closeSidebarThen(() => void chat.newChat())}>
+          <PlusIcon /> New chat
+        </button>
+        <h2 className="sidebar-title">Recent</h2>
+        <nav aria-label="Past chats">
+          <ChatList
+            summaries={chat.summaries}
+            activeId={conversation.id}
+            now={now}
+            onOpen={(id) => {
+              setSidebarOpen(false);
+              void chat.openChat(id);
+            }}
+            onDelete={(id) => void chat.deleteChat(id)}
+          />
+        </nav>
+      </aside>
+      <div className="sidebar-scrim" aria-hidden="true" onClick={() => setSidebarOpen(false)} />
+
+      <div className="main">
+        <header className="topbar">
+          <button type="button" className="icon-button sidebar-toggle" aria-label="Show chats" aria-expanded={sidebarOpen} onClick={() => setSidebarOpen(true)}>
+            <MenuIcon />
+          </button>
+          <ModelPicker
+            models={catalog.models}
+            selected={selectedModel}
+            backend={settings.backend}
+            capabilities={catalog.capabilities}
+            cache={catalog.cache}
+            disabled={chat.busy}
+            onSelect={chat.selectModel}
+          />
+          <BackendBadge model={loaded} capabilities={catalog.capabilities} />
+          <span className="topbar-spacer" />
+          <ExportMenu conversation={conversation} disabled={conversation.messages.length === 0} />
+          <button type="button" className="icon-button" aria-label="Settings" title="Settings" onClick={() => setSettingsOpen(true)}>
+            <SettingsIcon />
+          </button>
+        </header>
+
+        <UpdatePrompt pwa={pwa} />
+        {chat.notices.length > 0 && (
+          <div className="notices" role="status">
+            {chat.notices.map((notice) => (
+              <p key={notice.id} className={`notice ${notice.tone}`}>
+                <span>{notice.text}</span>
+                <button type="button" className="icon-button small" aria-label="Dismiss notice" onClick={() => chat.dismissNotice(notice.id)}>
+                  <CloseIcon />
+                </button>
+              </p>
+            ))}
+          </div>
+        )}
+
+        <main className="chat-scroll" aria-label="Conversation">
+          <div className="chat-column">
+            <LoadStatus
+              runtime={runtime}
+              models={catalog.models}
+              selected={selectedModel}
+              backend={settings.backend}
+              capabilities={catalog.capabilities}
+              cache={catalog.cache}
+              onLoad={chat.loadSelectedModel}
+              onRetry={chat.retryLoad}
+            />
+            {conversation.messages.length === 0 ? (
+              <section className="empty-state" aria-labelledby="empty-title">
+                <h1 id="empty-title">Ask about an image</h1>
+                <p className="muted">
+                  Drop a photo, chart or screenshot anywhere, paste one, or add it with the button below. The model runs on your device: nothing is
+                  uploaded.
+                </p>
+                <ul className="suggestions" aria-label="Suggestions">
+                  {SUGGESTIONS.map((suggestion) => (
+                    <li key={suggestion}>
+                      <button type="button" className="suggestion" onClick={() => composer.setDraft(suggestion)}>
+                        {suggestion}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            ) : (
+              <>
+                <h1 className="visually-hidden">{conversation.title || 'Chat'}</h1>
+                <MessageList
+                  conversation={conversation}
+                  busy={chat.busy}
+                  modelLoading={runtime.status === 'loading-model'}
+                  modelNames={modelNames}
+                  onRegenerate={chat.regenerate}
+                  onRunOnCpu={chat.runOnCpu}
+                  onEdit={chat.editAndResend}
+                  onView={setViewing}
+                />
+              </>
+            )}
+          </div>
+        </main>
+
+        <footer className="composer-dock">
+          <Composer
+            composer={composer}
+            busy={chat.busy}
+            stopping={runtime.status === 'generating' && runtime.stopping}
+            maxImages={maxImages}
+            tokensFor={tokensFor}
+            detailLabel={`${settings.detail} detail`}
+            onSend={() => void send()}
+            onStop={chat.stop}
+            onView={setViewing}
+            onOpenCamera={() => setCameraOpen(true)}
+          />
+        </footer>
+      </div>
+
+      {dragging && <DropOverlay maxImages={maxImages} />}
+      {viewing && <ImageViewer image={viewing} onClose={() => setViewing(null)} />}
+      {cameraOpen && (
+        <CameraDialog onCapture={(file) => void composer.addFiles([file])} onError={composer.reportProblem} onClose={() => setCameraOpen(false)} />
+      )}
+      {settingsOpen && (
+        <SettingsDialog
+          settings={settings}
+          onChange={chat.updateSettings}
+          onClose={() => setSettingsOpen(false)}
+          capabilities={catalog.capabilities}
+          device={device}
+          geometry={geometry}
+          example={example}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+import { useEffect, useState } from 'react';
+import { CheckIcon, CopyIcon } from '../lib/icons.tsx';
+
+async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    // Without clipboard permission (some embeds): the old way, through a selection.
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.style.position = 'fixed';
+    area.style.opacity = '0';
+    document.body.append(area);
+    area.select();
+    document.execCommand('copy');
+    area.remove();
+  }
+}
+
+/** Copies the answer's Markdown; says "Copied" for a moment. */
+export function CopyButton({ text }: { text: string }) {
+  const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    if (!copied) return;
+    const timer = setTimeout(() => setCopied(false), 1600);
+    return () => clearTimeout(timer);
+  }, [copied]);
+  return (
+    <button type="button" className="action-button" aria-label="Copy" title="Copy the answer" onClick={() => void copyText(text).then(() => setCopied(true))}>
+      {copied ? <CheckIcon /> : <CopyIcon />}
+      <span className="action-label" aria-hidden="true">
+        {copied ? 'Copied' : 'Copy'}
+      </span>
+      <span className="visually-hidden" aria-live="polite">
+        {copied ? 'Copied' : ''}
+      </span>
+    </button>
+  );
+}

@@ -1,0 +1,179 @@
+import { useState } from 'react';
+import type { Attachment } from '../files/index.ts';
+import { EditIcon, RegenerateIcon, WarningIcon, ChipIcon } from '../lib/icons.tsx';
+import { useObjectUrl } from '../lib/useObjectUrl.ts';
+import { AnswerStats } from './AnswerStats.tsx';
+import type { AssistantMessage, UserMessage } from './conversation.ts';
+import { CopyButton } from './CopyButton.tsx';
+import { Markdown } from './Markdown.tsx';
+
+function MessageImage({ image, onView }: { image: Attachment; onView: (image: Attachment) => void }) {
+  const url = useObjectUrl(image.blob);
+  return (
+    <li>
+      <button type="button" className="message-image" onClick={() => onView(image)} aria-label={`View ${image.name}`}>
+        {url && <img src={url} alt="" style={{ aspectRatio: `${image.width} / ${image.height}` }} />}
+      </button>
+    </li>
+  );
+}
+
+export function UserMessageView({
+  message,
+  canEdit,
+  onEdit,
+  onView,
+}: {
+  message: UserMessage;
+  canEdit: boolean;
+  onEdit: (text: string) => void;
+  onView: (image: Attachment) => void;
+}) {
+  const [editing, setEditing] = useState<string | null>(null);
+  return (
+    <article className="message user" aria-label="You">
+      {message.images.length > 0 && (
+        <ul className={`message-images count-${Math.min(message.images.length, 4)}`} aria-label="Images">
+          {message.images.map((image) => (
+            <MessageImage key={image.id} image={image} onView={onView} />
+          ))}
+        </ul>
+      )}
+      {editing !== null ? (
+        <form
+          className="edit-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (editing.trim() === '' && message.images.length === 0) return;
+            onEdit(editing);
+            setEditing(null);
+          }}
+        >
+          <label className="visually-hidden" htmlFor={`edit-${message.id}`}>
+            Edit message
+          </label>
+          <textarea
+            id={`edit-${message.id}`}
+            className="edit-input"
+            value={editing}
+            autoFocus
+            onChange={(event) => setEditing(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Escape') setEditing(null);
+              if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+                event.preventDefault();
+                event.currentTarget.form?.requestSubmit();
+              }
+            }}
+          />
+          <div className="edit-actions">
+            <button type="button" className="button secondary small" onClick={() => setEditing(null)}>
+              Cancel
+            </button>
+            <button type="submit" className="button primary small">
+              Save and send
+            </button>
+          </div>
+        </form>
+      ) : (
+        <div className="user-row">
+          {message.text && <div className="bubble">{message.text}</div>}
+          <div className="user-actions">
+            <button type="button" className="action-button" aria-label="Edit" title="Edit and resend" disabled={!canEdit} onClick={() => setEditing(message.text)}>
+              <EditIcon />
+            </button>
+          </div>
+        </div>
+      )}
+    </article>
+  );
+}
+
+const PENDING_TEXT = { loading: 'Loading the model…', images: 'Looking at the image…', thinking: 'Thinking…' } as const;
+
+export function AssistantMessageView({
+  message,
+  pendingPhase,
+  isLast,
+  canAct,
+  modelName,
+  onRegenerate,
+  onRunOnCpu,
+}: {
+  message: AssistantMessage;
+  pendingPhase: keyof typeof PENDING_TEXT;
+  isLast: boolean;
+  canAct: boolean;
+  modelName: string;
+  onRegenerate: () => void;
+  onRunOnCpu: () => void;
+}) {
+  const running = message.status === 'pending' || message.status === 'streaming';
+  const gpuFailure = message.status === 'error' && (message.error?.name === 'GpuDeviceLostError' || message.failedOn === 'webgpu');
+  return (
+    <article className={`message assistant status-${message.status}`} aria-label="Assistant" aria-busy={running}>
+      <div className="assistant-avatar" aria-hidden="true">
+        <ChipIcon />
+      </div>
+      <div className="assistant-main">
+        <div className="answer-body" aria-live="polite">
+          {message.status === 'pending' ? (
+            <p className="typing">
+              <span className="typing-dots" aria-hidden="true">
+                <i />
+                <i />
+                <i />
+              </span>
+              {PENDING_TEXT[pendingPhase]}
+            </p>
+          ) : (
+            message.text && <Markdown text={message.text} />
+          )}
+          {message.status === 'streaming' && <span className="cursor" aria-hidden="true" />}
+        </div>
+        {message.status === 'stopped' && (
+          <p className="answer-note">
+            <span className="chip">Stopped</span>
+            {message.text ? 'The answer was stopped before it finished.' : 'Stopped before the answer began.'}
+          </p>
+        )}
+        {message.status === 'done' && message.finishReason === 'length' && (
+          <p className="answer-note muted">Reached the answer length limit (Settings › Answer length).</p>
+        )}
+        {message.status === 'error' && (
+          <div className="answer-error">
+            <p>
+              <WarningIcon />
+              <strong>{message.error?.name === 'ModelLoadError' ? 'The model could not load.' : 'The answer failed.'}</strong> {message.error?.message}
+            </p>
+            <div className="answer-error-actions">
+              <button type="button" className="button secondary small" onClick={onRegenerate} disabled={!canAct}>
+                Retry
+              </button>
+              {gpuFailure && (
+                <button type="button" className="button secondary small" onClick={onRunOnCpu} disabled={!canAct}>
+                  Run on CPU
+                </button>
+              )}
+            </div>
+          </div>
+        )}
+        {!running && (
+          <div className="message-actions">
+            {message.text && <CopyButton text={message.text} />}
+            {isLast && message.status !== 'error' && (
+              <button type="button" className="action-button" aria-label="Regenerate" title="Regenerate the answer" onClick={onRegenerate} disabled={!canAct}>
+                <RegenerateIcon />
+                <span className="action-label" aria-hidden="true">
+                  Regenerate
+                </span>
+              </button>
+            )}
+            <span className="answer-model muted">{modelName}</span>
+          </div>
+        )}
+        {message.stats && !running && <AnswerStats stats={message.stats} />}
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import type { Attachment } from '../files/index.ts';
+import {
+  conversationReducer,
+  emptyConversation,
+  questionFor,
+  settleInterrupted,
+  titleFor,
+  toPageTurns,
+  type AssistantMessage,
+  type ConversationState,
+  type UserMessage,
+} from './conversation.ts';
+
+const image = (id: string): Attachment => ({ id, blob: new Blob(['x'], { type: 'image/png' }), name: `${id}.png`, format: 'png', width: 10, height: 10 });
+const user = (id: string, text: string, images: Attachment[] = []): UserMessage => ({ id, role: 'user', text, images, createdAt: 1 });
+const answer = (id: string): AssistantMessage => ({ id, role: 'assistant', text: '', status: 'pending', createdAt: 2, modelId: 'm' });
+const start = (): ConversationState => ({ conversation: emptyConversation('c1', 0), revision: 0 });
+
+describe('conversationReducer', () => {
+  it('asks, streams without bumping the revision, and finishes', () => {
+    let state = conversationReducer(start(), { type: 'ask', user: user('u1', 'What is this?', [image('i1')]), answer: answer('a1') });
+    expect(state.conversation.title).toBe('What is this?');
+    const asked = state.revision;
+    state = conversationReducer(state, { type: 'answer-delta', answerId: 'a1', text: 'A ' });
+    state = conversationReducer(state, { type: 'answer-delta', answerId: 'a1', text: 'cat' });
+    expect(state.revision).toBe(asked);
+    expect(state.conversation.messages[1]).toMatchObject({ status: 'streaming', text: 'A cat' });
+    state = conversationReducer(state, { type: 'answer-finish', answerId: 'a1', text: 'A cat.', status: 'stopped', finishReason: 'stopped' });
+    expect(state.conversation.messages[1]).toMatchObject({ status: 'stopped', text: 'A cat.' });
+    expect(state.revision).toBe(asked + 1);
+  });
+
+  it('regenerates and edits by dropping everything after the question', () => {
+    let state = conversationReducer(start(), { type: 'ask', user: user('u1', 'one'), answer: answer('a1') });
+    state = conversationReducer(state, { type: 'answer-finish', answerId: 'a1', text: 'first', status: 'done', finishReason: 'eos' });
+    state = conversationReducer(state, { type: 'ask', user: user('u2', 'two'), answer: answer('a2') });
+    state = conversationReducer(state, { type: 'rerun', userId: 'u1', answer: answer('a3'), text: 'one, edited' });
+    expect(state.conversation.messages.map((m) => m.id)).toEqual(['u1', 'a3']);
+    expect(state.conversation.messages[0]).toMatchObject({ text: 'one, edited' });
+    expect(state.conversation.title).toBe('one, edited');
+    state = conversationReducer(state, { type: 'rerun', userId: 'u1', answer: answer('a4') });
+    expect(state.conversation.messages.map((m) => m.id)).toEqual(['u1', 'a4']);
+  });
+
+  it('keeps a failure in place with its error', () => {
+    let state = conversationReducer(start(), { type: 'ask', user: user('u1', 'q'), answer: answer('a1') });
+    state = conversationReducer(state, { type: 'answer-fail', answerId: 'a1', error: { name: 'GpuDeviceLostError', message: 'lost' }, failedOn: 'webgpu' });
+    expect(state.conversation.messages[1]).toMatchObject({ status: 'error', error: { name: 'GpuDeviceLostError' }, failedOn: 'webgpu' });
+  });
+});
+
+describe('toPageTurns', () => {
+  it('sends the whole conversation with image ids, partial answers included, failed empty ones left out', () => {
+    const messages = [
+      user('u1', 'what?', [image('i1')]),
+      { ...answer('a1'), text: 'partial', status: 'stopped' as const },
+      user('u2', 'and?'),
+      { ...answer('a2'), status: 'error' as const },
+      user('u3', 'again'),
+      answer('a3'),
+    ];
+    const turns = toPageTurns(messages, 'u3');
+    expect(turns.map((t) => [t.role, t.text, t.images?.map((i) => i.id)])).toEqual([
+      ['user', 'what?', ['i1']],
+      ['assistant', 'partial', undefined],
+      ['user', 'and?', undefined],
+      ['user', 'again', undefined],
+    ]);
+    expect(toPageTurns(messages, 'u1')).toHaveLength(1);
+    expect(questionFor(messages, 'a3')?.id).toBe('u3');
+  });
+});
+
+describe('helpers', () => {
+  it('titles a chat from its first line, or its images', () => {
+    expect(titleFor('  Describe\nthis chart ', 1)).toBe('Describe');
+    expect(titleFor('', 2)).toBe('2 images');
+    expect(titleFor('x'.repeat(80), 0)).toHaveLength(58);
+  });
+
+  it('brings answers that were running at reload back as stopped', () => {
+    const conversation = { ...emptyConversation('c', 0), messages: [user('u', 'q'), { ...answer('a'), status: 'streaming' as const, text: 'half' }] };
+    expect(settleInterrupted(conversation).messages[1]).toMatchObject({ status: 'stopped', text: 'half' });
+  });
+});
