@@ -4,14 +4,12 @@
  * worker's pure registry and dtype policy, so the size shown is the size the worker will fetch.
  */
 import { chooseDtypes } from '../../workers/models/dtype-policy.ts';
-import { availableDtypes, fetchOriginIndex, filesForDtypes, mergeRegistry, type ModelEntry, type ModelFamilyId, type ModelFile } from '../../workers/models/registry.ts';
+import { availableDtypes, fetchOriginIndex, filesForDtypes, mergeRegistry, type ModelEntry, type ModelFile } from '../../workers/models/registry.ts';
 import { DEFAULT_MODEL_ID } from '../../workers/models/registry.ts';
+export { MAX_IMAGES_PER_MESSAGE } from '../../workers/models/registry.ts';
 import type { Capabilities, Device, DeviceRequest, DtypeMap, LoadResult } from '../../workers/protocol.ts';
 
 export { DEFAULT_MODEL_ID, type ModelEntry } from '../../workers/models/registry.ts';
-
-/** Most images one user message may carry, per family (mirrors workers/families: SmolVLM takes 4). */
-export const MAX_IMAGES_PER_MESSAGE: Record<ModelFamilyId, number> = { smolvlm: 4 };
 
 /** The model the page starts with: `?model=` when known, else the last one used, else the default. */
 export function resolveStartModel(models: readonly ModelEntry[], urlModel: string | null, saved: string | null): { id: string; unknownUrlModel?: string } {

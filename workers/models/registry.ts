@@ -32,6 +32,9 @@ export type ModelSource = { kind: 'hub'; repo: string; revision: string } | { ki
 /** Names the model family adapter that runs it (workers/families). */
 export type ModelFamilyId = 'smolvlm';
 
+/** Most images one user message may carry, per family (the worker enforces it, the page checks first). */
+export const MAX_IMAGES_PER_MESSAGE: Record<ModelFamilyId, number> = { smolvlm: 4 };
+
 export interface ModelEntry {
   id: string;
   name: string;
