@@ -9,10 +9,12 @@ import { CameraDialog, Composer, DropOverlay, ImageViewer, useComposer, useWindo
 import type { Attachment } from '../files/index.ts';
 import { CloseIcon, ImageIcon, MenuIcon, PlusIcon, SettingsIcon } from '../lib/icons.tsx';
 import { BackendBadge, LoadStatus, MAX_IMAGES_PER_MESSAGE, ModelPicker, predictDevice } from '../models/index.ts';
-import { appPwa, UpdatePrompt } from '../pwa/index.ts';
+import { appPwa, downloadPlan as storageDownloadPlan, ModelsStoragePanel, OfflineNotice, UpdatePrompt } from '../pwa/index.ts';
 import { SettingsDialog } from '../settings/index.ts';
 import { ChatList, ExportMenu } from '../storage/index.ts';
 import { planImage, SMOLVLM_GEOMETRY } from '../../workers/models/image-detail.ts';
+import type { ModelEntry } from '../../workers/models/registry.ts';
+import type { Capabilities } from '../../workers/protocol.ts';
 import { loadedModel } from './runtime-state.ts';
 import { useChatController } from './useChatController.ts';
 import './app.css';
@@ -64,6 +66,7 @@ export function App() {
   }, [sidebarOpen]);
 
   const loaded = loadedModel(runtime);
+  const missingBytes = useMissingBytes(selectedModel, catalog.capabilities);
   const device = loaded?.device ?? predictDevice(settings.backend, catalog.capabilities);
   const geometry = selectedModel?.geometry ?? SMOLVLM_GEOMETRY;
   const tokensFor = (image: Attachment) => planImage(image.width, image.height, settings.detail, device, geometry).imageTokens;
@@ -155,6 +158,9 @@ export function App() {
 
         <main className="chat-scroll" aria-label="Conversation">
           <div className="chat-column">
+            {selectedModel && runtime.status !== 'ready' && runtime.status !== 'generating' && (
+              <OfflineNotice modelName={selectedModel.name} missingBytes={missingBytes} />
+            )}
             <LoadStatus
               runtime={runtime}
               models={catalog.models}
@@ -230,8 +236,26 @@ export function App() {
           device={device}
           geometry={geometry}
           example={example}
-        />
+        >
+          <ModelsStoragePanel loadedModelId={loaded?.modelId ?? null} />
+        </SettingsDialog>
       )}
     </div>
   );
+}
+
+/** Bytes of the selected model not yet stored on this device (for the offline notice). */
+function useMissingBytes(model: ModelEntry | null | undefined, capabilities: Capabilities | null): number {
+  const [missing, setMissing] = useState(0);
+  useEffect(() => {
+    if (!model || !capabilities) return;
+    let current = true;
+    storageDownloadPlan(model, capabilities)
+      .then((plan) => current && setMissing(plan.missingBytes))
+      .catch(() => current && setMissing(0));
+    return () => {
+      current = false;
+    };
+  }, [model, capabilities]);
+  return missing;
 }

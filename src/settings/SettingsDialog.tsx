@@ -2,7 +2,7 @@
  * Settings: answer length, greedy or creative, image detail (with what each costs in image tokens
  * for an actual image, computed with the processor's own arithmetic) and the backend.
  */
-import { useId } from 'react';
+import { useId, type ReactNode } from 'react';
 import { planImage, type ImageGeometry } from '../../workers/models/image-detail.ts';
 import type { Capabilities, Device, DeviceRequest, ImageDetail } from '../../workers/protocol.ts';
 import { Modal } from '../lib/Modal.tsx';
@@ -29,6 +29,7 @@ export function SettingsDialog({
   device,
   geometry,
   example,
+  children,
 }: {
   settings: Settings;
   onChange: (patch: Partial<Settings>) => void;
@@ -38,6 +39,8 @@ export function SettingsDialog({
   device: Device;
   geometry: ImageGeometry;
   example: DetailExample;
+  /** Extra sections, e.g. the "Models & storage" panel. */
+  children?: ReactNode;
 }) {
   const id = useId();
   const webgpu = capabilities?.webgpu;
@@ -167,6 +170,7 @@ export function SettingsDialog({
       <form method="dialog" className="modal-actions">
         <button className="button primary">Done</button>
       </form>
+      {children}
     </Modal>
   );
 }
