@@ -11,6 +11,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { crossOriginIsolationHeaders } from './build/cross-origin-isolation.ts';
+import { embedPathHeaders } from './build/embed-headers.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -33,10 +34,12 @@ export interface StaticServerOptions {
   root: string;
   /** Extra headers on every response (tests use this to serve without COOP/COEP). */
   headers?: Record<string, string>;
+  /** Headers for exact URL paths, set after `headers` (default: what embed.js and embed.html need). */
+  pathHeaders?: Record<string, Record<string, string>>;
 }
 
 /** Creates the request handler; exported so tests can start servers with other headers. */
-export function createStaticHandler({ root, headers = crossOriginIsolationHeaders }: StaticServerOptions) {
+export function createStaticHandler({ root, headers = crossOriginIsolationHeaders, pathHeaders = embedPathHeaders }: StaticServerOptions) {
   const absoluteRoot = path.resolve(root);
   return (req: IncomingMessage, res: ServerResponse): void => {
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
@@ -51,6 +54,7 @@ export function createStaticHandler({ root, headers = crossOriginIsolationHeader
       res.writeHead(400).end('Bad request');
       return;
     }
+    for (const [name, value] of Object.entries(pathHeaders[urlPath] ?? {})) res.setHeader(name, value);
     let file = path.join(absoluteRoot, urlPath);
     if (!file.startsWith(absoluteRoot)) {
       res.writeHead(403).end('Forbidden');

@@ -19,8 +19,9 @@ addPlugins([isolationPlugin]);
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 
-// Client-side routes open the app shell; model, runtime and asset paths never get HTML.
-registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/models\//, /^\/ort\//, /^\/assets\//, /^\/icons\//] }));
+// Client-side routes open the app shell; model, runtime and asset paths, and other pages such
+// as /embed.html and /bench.html (any path naming a file), never get the app's index.html.
+registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/models\//, /^\/ort\//, /^\/assets\//, /^\/icons\//, /\/[^/]+\.[^/]+$/] }));
 
 // The list of models this site serves: fresh when online, the last copy when offline.
 const modelIndex = new NetworkFirst({ cacheName: MODEL_INDEX_CACHE, networkTimeoutSeconds: 5, plugins: [isolationPlugin] });
