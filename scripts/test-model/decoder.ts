@@ -26,7 +26,7 @@ export function buildDecoder(
   vocabSize: number,
   tokenBytes: readonly Uint8Array[],
   seed: number,
-  quantize: boolean,
+  quantize: boolean | 'q4',
 ): ModelProto {
   const g = new GraphBuilder({ name: 'decoder_model_merged', seed, quantize });
   const t = preset.text;

@@ -2,7 +2,9 @@
  * embed_tokens.onnx: input_ids int64 [batch_size, sequence_length]
  *   -> inputs_embeds float32 [batch_size, sequence_length, hidden] (a Gather).
  * In q8 mode the table is uint8 with a DequantizeLinear after the Gather,
- * like the real embed_tokens_quantized.onnx (one byte per weight).
+ * like the real embed_tokens_quantized.onnx (one byte per weight). The real
+ * embed_tokens_q4.onnx keeps fp32 rows (a Gather has no 4-bit kernel), and so
+ * does q4 mode here.
  */
 import { floatTensor, GraphBuilder, quantizeUint8, uint8Tensor } from './graph-builder.js';
 import { DataType, type ModelProto } from './onnx-proto.js';
@@ -12,13 +14,13 @@ import type { Preset } from './presets.js';
 export const EMBEDDING_STD = 1;
 export const EMBEDDING_WEIGHT = 'embed_tokens.weight';
 
-export function buildEmbedTokens(preset: Preset, vocabSize: number, seed: number, quantize: boolean): ModelProto {
+export function buildEmbedTokens(preset: Preset, vocabSize: number, seed: number, quantize: boolean | 'q4'): ModelProto {
   const g = new GraphBuilder({ name: 'embed_tokens', seed, quantize });
   const hidden = preset.text.hiddenSize;
   const ids = g.input('input_ids', DataType.INT64, ['batch_size', 'sequence_length']);
   const table = g.randomWeights(EMBEDDING_WEIGHT, [vocabSize, hidden], EMBEDDING_STD);
   let embeds: string;
-  if (quantize) {
+  if (quantize === true) {
     const q = quantizeUint8(table);
     const tq = g.addInitializer(uint8Tensor(`${EMBEDDING_WEIGHT}_quantized`, q.data, [vocabSize, hidden]));
     const scale = g.addInitializer(floatTensor(`${EMBEDDING_WEIGHT}_scale`, Float32Array.of(q.scale), []));

@@ -24,9 +24,11 @@ import { PRESETS, type PresetName } from './presets.js';
 import { buildTokenizer } from './tokenizer.js';
 import { buildVisionEncoder } from './vision-encoder.js';
 
-export type Dtype = 'fp32' | 'q8';
+export type Dtype = 'fp32' | 'q8' | 'q4';
 /** File-name suffix per dtype, as transformers.js maps them (q8 -> _quantized). */
-const DTYPE_SUFFIX: Record<Dtype, string> = { fp32: '', q8: '_quantized' };
+const DTYPE_SUFFIX: Record<Dtype, string> = { fp32: '', q8: '_quantized', q4: '_q4' };
+/** The builders' weight format per dtype. */
+const QUANTIZE: Record<Dtype, boolean | 'q4'> = { fp32: false, q8: true, q4: 'q4' };
 
 export const DEFAULT_SEED = 42;
 
@@ -80,7 +82,7 @@ export async function generateTestModel(options: GenerateOptions = {}): Promise<
   };
 
   // One graph at a time: build, encode, write, drop (the 256m decoder alone is ~0.5 GB).
-  const graphs: Array<[string, (quantize: boolean) => ModelProto]> = [
+  const graphs: Array<[string, (quantize: boolean | 'q4') => ModelProto]> = [
     ['vision_encoder', (q) => buildVisionEncoder(preset, seed, q)],
     ['embed_tokens', (q) => buildEmbedTokens(preset, vocabSize, seed, q)],
     ['decoder_model_merged', (q) => buildDecoder(preset, vocabSize, tokenizer.tokenBytes, seed, q)],
@@ -88,7 +90,7 @@ export async function generateTestModel(options: GenerateOptions = {}): Promise<
   for (const dtype of dtypes) {
     for (const [name, build] of graphs) {
       const t0 = performance.now();
-      const bytes = encodeModel(build(dtype === 'q8'));
+      const bytes = encodeModel(build(QUANTIZE[dtype]));
       const file = `onnx/${name}${DTYPE_SUFFIX[dtype]}.onnx`;
       await write(file, bytes);
       log(`${file}: ${(bytes.byteLength / 1e6).toFixed(2)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

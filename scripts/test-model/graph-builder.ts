@@ -5,7 +5,9 @@
  * Weights are drawn from the seeded generator in rng.ts by name, so graphs are
  * deterministic. With `quantize: true` the `linear` helper emits the same
  * DynamicQuantizeLinear + MatMulInteger pattern as the `_quantized.onnx` files
- * of the real export (onnxruntime's dynamic quantization, uint8 weights).
+ * of the real export (onnxruntime's dynamic quantization, uint8 weights); with
+ * `quantize: 'q4'` it emits com.microsoft MatMulNBits (4-bit blocks of 32, as
+ * the `_q4.onnx` files).
  */
 import {
   AttributeType,
@@ -83,11 +85,48 @@ export function quantizeUint8(values: Float32Array): QuantizedUint8 {
   return { data, scale: Math.fround(scale), zeroPoint };
 }
 
+/** Block-wise 4-bit weights as MatMulNBits takes them (symmetric: implicit zero point 8). */
+export interface Quantized4Bit {
+  /** [N][K / blockSize][blockSize / 2]: two weights per byte, the lower k in the low nibble. */
+  data: Uint8Array;
+  /** [N * K / blockSize]. */
+  scales: Float32Array;
+}
+
+export const Q4_BLOCK_SIZE = 32;
+
+/** Quantizes W stored [K, N] (x @ W) into MatMulNBits' transposed, block-wise 4-bit layout. */
+export function quantize4Bit(w: Float32Array, k: number, n: number, blockSize = Q4_BLOCK_SIZE): Quantized4Bit {
+  if (k % blockSize !== 0) throw new Error(`K=${k} is not a multiple of the block size ${blockSize}`);
+  const blocks = k / blockSize;
+  const data = new Uint8Array(n * blocks * (blockSize / 2));
+  const scales = new Float32Array(n * blocks);
+  const absMax = new Float32Array(n);
+  // Row-major passes over W (contiguous in N) rather than strided column walks: ~20x faster on 256M.
+  for (let b = 0; b < blocks; b++) {
+    absMax.fill(0);
+    for (let i = 0; i < blockSize; i++) {
+      const row = (b * blockSize + i) * n;
+      for (let col = 0; col < n; col++) absMax[col] = Math.max(absMax[col]!, Math.abs(w[row + col]!));
+    }
+    for (let col = 0; col < n; col++) scales[col * blocks + b] = Math.fround(absMax[col]! > 0 ? absMax[col]! / 7 : 1);
+    for (let i = 0; i < blockSize; i++) {
+      const row = (b * blockSize + i) * n;
+      const shift = i % 2 === 0 ? 0 : 4;
+      for (let col = 0; col < n; col++) {
+        const q = Math.min(15, Math.max(0, Math.round(w[row + col]! / scales[col * blocks + b]!) + 8));
+        data[(col * blocks + b) * (blockSize / 2) + (i >> 1)]! |= q << shift;
+      }
+    }
+  }
+  return { data, scales };
+}
+
 export interface GraphBuilderOptions {
   name: string;
   seed: number;
-  /** Emit uint8 MatMulInteger linears / uint8 embedding tables. */
-  quantize: boolean;
+  /** Emit uint8 MatMulInteger linears / uint8 embedding tables (true), or 4-bit MatMulNBits linears ('q4'). */
+  quantize: boolean | 'q4';
 }
 
 export class GraphBuilder {
@@ -95,13 +134,14 @@ export class GraphBuilder {
   readonly initializers: TensorProto[] = [];
   readonly inputs: ValueInfoProto[] = [];
   readonly outputs: ValueInfoProto[] = [];
-  readonly quantize: boolean;
+  readonly quantize: boolean | 'q4';
   readonly seed: number;
   private readonly name: string;
   private readonly usedNames = new Set<string>();
   private readonly constCache = new Map<string, string>();
   private counter = 0;
   private scopes: string[] = [];
+  private readonly domains = new Set<string>();
 
   constructor(options: GraphBuilderOptions) {
     this.name = options.name;
@@ -151,16 +191,18 @@ export class GraphBuilder {
     return this.opMulti(opType, inputs, attrs, outputs)[0]!;
   }
 
-  opMulti(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}, outputs?: string[] | number): string[] {
+  opMulti(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}, outputs?: string[] | number, domain?: string): string[] {
     const id = this.counter++;
     const nodeName = this.scoped(`${opType}_${id}`);
     const outNames =
       typeof outputs === 'object'
         ? outputs.map((o) => this.claim(o))
         : Array.from({ length: outputs ?? 1 }, (_, k) => this.claim(`${nodeName}_output_${k}`));
+    if (domain) this.domains.add(domain);
     this.nodes.push({
       name: nodeName,
       op_type: opType,
+      ...(domain ? { domain } : {}),
       input: inputs,
       output: outNames,
       attribute: Object.entries(attrs).map(([k, v]) => toAttribute(k, v)),
@@ -227,7 +269,13 @@ export class GraphBuilder {
   linear(x: string, name: string, inDim: number, outDim: number, std: number, bias = false): string {
     const w = this.randomWeights(`${name}.weight`, [inDim, outDim], std);
     let y: string;
-    if (this.quantize) {
+    if (this.quantize === 'q4') {
+      const q = quantize4Bit(w, inDim, outDim);
+      const blocks = inDim / Q4_BLOCK_SIZE;
+      const wq = this.addInitializer(uint8Tensor(`${name}.weight_Q4`, q.data, [outDim, blocks, Q4_BLOCK_SIZE / 2]));
+      const scales = this.addInitializer(floatTensor(`${name}.weight_scales`, q.scales, [outDim * blocks]));
+      y = this.opMulti('MatMulNBits', [x, wq, scales], { K: inDim, N: outDim, bits: 4, block_size: Q4_BLOCK_SIZE }, 1, 'com.microsoft')[0]!;
+    } else if (this.quantize) {
       const q = quantizeUint8(w);
       const wq = this.addInitializer(uint8Tensor(`${name}.weight_quantized`, q.data, [inDim, outDim]));
       const wScale = this.addInitializer(floatTensor(`${name}.weight_scale`, Float32Array.of(q.scale), []));
@@ -248,7 +296,7 @@ export class GraphBuilder {
   build(docString: string): ModelProto {
     return {
       ir_version: IR_VERSION,
-      opset_import: [{ domain: '', version: OPSET }],
+      opset_import: [{ domain: '', version: OPSET }, ...[...this.domains].map((domain) => ({ domain, version: 1 }))],
       producer_name: 'vlm-chat scripts/test-model',
       producer_version: '1',
       doc_string: docString,

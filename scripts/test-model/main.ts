@@ -1,6 +1,6 @@
 /**
  * CLI: npx tsx scripts/test-model/main.ts [--out <folder>] [--preset tiny|smolvlm-256m]
- *        [--seed N] [--id <model id>] [--dtypes fp32,q8]
+ *        [--seed N] [--id <model id>] [--dtypes fp32,q8,q4]
  * Writes a random, deterministic model in the SmolVLM-256M-Instruct ONNX format.
  */
 import { parseArgs } from 'node:util';
@@ -12,7 +12,7 @@ function isPresetName(value: string): value is PresetName {
 }
 
 function isDtype(value: string): value is Dtype {
-  return value === 'fp32' || value === 'q8';
+  return value === 'fp32' || value === 'q8' || value === 'q4';
 }
 
 async function main(): Promise<void> {
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   });
   if (values.help) {
     console.log(
-      'Usage: tsx scripts/test-model/main.ts [--out <folder>] [--preset tiny|smolvlm-256m] [--seed N] [--id <model id>] [--dtypes fp32,q8]',
+      'Usage: tsx scripts/test-model/main.ts [--out <folder>] [--preset tiny|smolvlm-256m] [--seed N] [--id <model id>] [--dtypes fp32,q8,q4]',
     );
     return;
   }
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error('--seed must be an integer in [0, 2^32)');
   const dtypes = values.dtypes.split(',').map((d) => d.trim());
   const badDtype = dtypes.find((d) => !isDtype(d));
-  if (badDtype !== undefined) throw new Error(`unsupported dtype ${badDtype} (use fp32,q8)`);
+  if (badDtype !== undefined) throw new Error(`unsupported dtype ${badDtype} (use fp32, q8, q4)`);
 
   const result = await generateTestModel({
     preset,

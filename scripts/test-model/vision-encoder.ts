@@ -16,7 +16,7 @@ import { imageSeqLen, type Preset } from './presets.js';
 /** A large negative attention bias for masked patches (finite so softmax stays NaN-free). */
 const MASKED = -1e9;
 
-export function buildVisionEncoder(preset: Preset, seed: number, quantize: boolean): ModelProto {
+export function buildVisionEncoder(preset: Preset, seed: number, quantize: boolean | 'q4'): ModelProto {
   const g = new GraphBuilder({ name: 'vision_encoder', seed, quantize });
   const v = preset.vision;
   const textHidden = preset.text.hiddenSize;
