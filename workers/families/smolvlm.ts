@@ -17,7 +17,7 @@ import {
 import { ContextOverflowError, InvalidRequestError, ModelLoadError, TooManyImagesError, VlmError } from '../errors.ts';
 import { beginModelLoad } from '../model-store/index.ts';
 import { expandImagePlaceholder, planImage, type ImagePlan } from '../models/image-detail.ts';
-import { filesForDtypes, type ModelEntry } from '../models/registry.ts';
+import { filesForDtypes, MAX_IMAGES_PER_MESSAGE, type ModelEntry } from '../models/registry.ts';
 import type { ChatTurn, Device, DtypeMap, LoadProgress } from '../protocol.ts';
 import type { OrtSession, OrtTensor } from '../runtime/ort-types.ts';
 import type { EmbedTimings, LoadedModel, PreparedPrompt, PromptImage, VlmFamily } from './family.ts';
@@ -76,8 +76,34 @@ function toType(tensor: Tensor, type: string | undefined): Tensor {
   return type && tensor.type !== type ? tensor.to(type as Tensor['type']) : tensor;
 }
 
+/**
+ * The vision encoder's inputs one frame at a time. Frames never attend to each other, so the
+ * features are the same as in one batched run, but the encoder's activations grow with the batch
+ * (its attention scores alone are frames x 12 heads x 1024 x 1024 floats): 17 frames at once grew
+ * the WASM heap by about 2 GB, which WebAssembly memory never gives back.
+ */
+function* framesOf(pixelValues: Tensor, pixelAttentionMask: Tensor): Generator<{ pixel_values: Tensor; pixel_attention_mask: Tensor }> {
+  const [batch, frames] = pixelValues.dims as [number, number];
+  if (batch * frames <= 1) {
+    yield { pixel_values: pixelValues, pixel_attention_mask: pixelAttentionMask };
+    return;
+  }
+  const pixelDims = pixelValues.dims.slice(2);
+  const maskDims = pixelAttentionMask.dims.slice(2);
+  const pixelSize = pixelDims.reduce((a, b) => a * b, 1);
+  const maskSize = maskDims.reduce((a, b) => a * b, 1);
+  const pixels = pixelValues.data as Float32Array | Uint16Array;
+  const mask = pixelAttentionMask.data as Uint8Array;
+  for (let frame = 0; frame < batch * frames; frame++) {
+    yield {
+      pixel_values: new Tensor(pixelValues.type, pixels.subarray(frame * pixelSize, (frame + 1) * pixelSize), [1, 1, ...pixelDims]),
+      pixel_attention_mask: new Tensor(pixelAttentionMask.type, mask.subarray(frame * maskSize, (frame + 1) * maskSize), [1, 1, ...maskDims]),
+    };
+  }
+}
+
 export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
-  maxImagesPerMessage: 4,
+  maxImagesPerMessage: MAX_IMAGES_PER_MESSAGE.smolvlm,
 
   async load(entry: ModelEntry, device: Device, dtype: DtypeMap, onProgress: (progress: LoadProgress) => void) {
     const { name, revision } = pointTransformersAt(entry);
@@ -249,22 +275,27 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
       const pixelValues = toType(processed.pixel_values, sessionInputType(visionSession, 'pixel_values'));
       timings.imagePreprocessMs += performance.now() - preprocessStart;
 
-      const visionStart = performance.now();
-      const features = toType(await model.model.encode_image({ pixel_values: pixelValues, pixel_attention_mask: processed.pixel_attention_mask }), embeds.type);
-      timings.visionEncodeMs += performance.now() - visionStart;
-      timings.imagesEncoded++;
-
-      const source = features.data as Float32Array | Uint16Array;
       let row = 0;
-      for (let position = span.firstImageToken; position < span.endImageToken; position++) {
-        if (prompt.ids[position] !== model.imageTokenId) continue;
-        target.set(source.subarray(row * hidden, (row + 1) * hidden), (position - start) * hidden);
-        row++;
+      let featureRows = 0;
+      let position = span.firstImageToken;
+      for (const frame of framesOf(pixelValues, processed.pixel_attention_mask)) {
+        const visionStart = performance.now();
+        const features = toType(await model.model.encode_image(frame), embeds.type);
+        timings.visionEncodeMs += performance.now() - visionStart;
+        const source = features.data as Float32Array | Uint16Array;
+        featureRows += source.length / hidden;
+        for (let frameRow = 0; position < span.endImageToken && frameRow * hidden < source.length; position++) {
+          if (prompt.ids[position] !== model.imageTokenId) continue;
+          target.set(source.subarray(frameRow * hidden, (frameRow + 1) * hidden), (position - start) * hidden);
+          frameRow++;
+          row++;
+        }
+        features.dispose();
       }
-      if (row * hidden !== source.length) {
-        throw new InvalidRequestError(`The vision encoder returned ${source.length / hidden} feature rows for ${row} image tokens.`);
+      timings.imagesEncoded++;
+      if (row !== featureRows || position !== span.endImageToken) {
+        throw new InvalidRequestError(`The vision encoder returned ${featureRows} feature rows for the image tokens of one image (${row} filled).`);
       }
-      features.dispose();
     }
     return embeds.ort_tensor as OrtTensor;
   },
