@@ -19,6 +19,11 @@ describe('dtype policy', () => {
     expect(chooseDtypes(everything, 'wasm', false)).toEqual({ vision_encoder: 'q8', embed_tokens: 'q8', decoder_model_merged: 'q8' });
   });
 
+  it('prefers fp32 to q4 for the WASM decoder (MatMulNBits is slow in ORT-web WASM)', () => {
+    const noQ8 = { ...everything, decoder_model_merged: everything.decoder_model_merged.filter((dtype) => dtype !== 'q8') };
+    expect(chooseDtypes(noQ8, 'wasm', false).decoder_model_merged).toBe('fp32');
+  });
+
   it('falls back to what the model publishes', () => {
     expect(chooseDtypes(fp32Only, 'wasm', false)).toEqual({ vision_encoder: 'fp32', embed_tokens: 'fp32', decoder_model_merged: 'fp32' });
     expect(chooseDtypes(fp32Only, 'webgpu', true).decoder_model_merged).toBe('fp32');

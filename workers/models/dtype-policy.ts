@@ -1,7 +1,7 @@
 /**
  * Which weight format each session loads, from what the device can do and what the model
  * publishes. fp16 variants need WebGPU's `shader-f16`; without it WebGPU runs fp32 or q4
- * (MatMulNBits dequantises to fp32); the WASM CPU backend is fastest on q8 (MatMulInteger) or q4.
+ * (MatMulNBits dequantises to fp32); the WASM CPU backend is fastest on q8 (MatMulInteger).
  */
 import { InvalidRequestError } from '../errors.ts';
 import type { Device, Dtype, DtypeMap, LoadOptions, SessionName } from '../protocol.ts';
@@ -27,7 +27,9 @@ export const DTYPE_PREFERENCES: { webgpuF16: Preferences; webgpu: Preferences; w
   wasm: {
     vision_encoder: ['q8', 'fp32', 'q4'],
     embed_tokens: ['q8', 'fp32', 'q4'],
-    decoder_model_merged: ['q8', 'q4', 'fp32'],
+    // q4 (MatMulNBits) measured ~15x slower to decode than q8 or fp32 in ORT-web's WASM build
+    // (docs/performance.md), so fp32's larger download is the better fallback.
+    decoder_model_merged: ['q8', 'fp32', 'q4'],
   },
 };
 
