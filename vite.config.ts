@@ -18,11 +18,13 @@ export default defineConfig({
     target: 'es2022',
     // Model files are served from public/models in development only; never bundle them.
     copyPublicDir: true,
-    // The app and the chat the <vlm-chat> element frames (embed.js itself: embedLoaderPlugin).
+    // The app, the chat the <vlm-chat> element frames (embed.js itself: embedLoaderPlugin), and
+    // the "Benchmark this device" page (src/bench).
     rolldownOptions: {
       input: [
         path.resolve(import.meta.dirname, 'index.html'),
         path.resolve(import.meta.dirname, 'embed.html'),
+        path.resolve(import.meta.dirname, 'bench.html'),
       ],
     },
   },

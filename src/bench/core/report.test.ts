@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { buildBackendResult, computeBound, emptyRuns, summarizePath, toMarkdown } from './report.ts';
+import { benchSettings } from './settings.ts';
+import type { BenchReport, PathRuns, SuiteResult } from './types.ts';
+
+function runs(msPerToken: number, ttft: number): PathRuns {
+  const r = emptyRuns();
+  r.loads.coldMs.push(1000);
+  r.loads.warmMs.push(500);
+  const plan = { longestEdge: 512, split: false, frames: 1, imageTokens: 64 };
+  r.prefill.push({ detail: 'low', plan, promptTokens: 80, preprocessMs: 10, visionEncodeMs: 100, prefillMs: 20, timeToFirstTokenMs: ttft });
+  r.decode.push({ tokenTimesMs: Array.from({ length: 11 }, (_, i) => ttft + i * msPerToken), tokenIds: Array.from({ length: 11 }, (_, i) => i) });
+  return r;
+}
+
+const suite = (app: PathRuns, bare: PathRuns): SuiteResult => ({
+  backend: { id: 'wasm-2', device: 'wasm', threads: 2, dtype: { decoder_model_merged: 'q8' } },
+  model: { id: 'm', name: 'M', decoderWeightBytes: 100e6, kvBytesPerPosition: 1000 },
+  runs: { app, bare },
+  bandwidth: { threads: 2, bytesPerThread: 1, bestGBps: 10, medianGBps: 9 },
+  responsiveness: { streamingMs: 1000, longestTaskMs: 12, tasksOver50Ms: 0, piecesReceived: 10, domUpdates: 8 },
+  skipped: [],
+  crossOriginIsolated: true,
+  userAgent: 'test',
+  cores: 2,
+});
+
+describe('bench report', () => {
+  it('summarises a path: decode speed, per-token median and p90', () => {
+    const summary = summarizePath(runs(50, 300));
+    expect(summary.decode?.tokens).toBe(11);
+    expect(summary.decode?.tokensPerSecond.median).toBeCloseTo(20);
+    expect(summary.decode?.msPerTokenMedian).toBeCloseTo(50);
+    expect(summary.details.low?.timeToFirstTokenMs.median).toBe(300);
+  });
+
+  it('bounds decoding by the bytes read per token over the measured bandwidth', () => {
+    const bound = computeBound({ threads: 1, bytesPerThread: 1, bestGBps: 10, medianGBps: 9 }, 100e6, 1000, 100);
+    expect(bound.bytesPerToken).toBe(100e6 + 100_000);
+    expect(bound.msPerToken).toBeCloseTo(10.01);
+  });
+
+  it('divides times for the ratios: a/b > 1 when the app is slower', () => {
+    const backend = buildBackendResult(suite(runs(55, 330), runs(50, 300)), { native: runs(25, 100) });
+    expect(backend.ratios.decodeAppOverBare).toBeCloseTo(1.1);
+    expect(backend.ratios.decodeBareOverNative).toBeCloseTo(2);
+    expect(backend.ratios.ttftAppOverBare).toBeCloseTo(1.1);
+    // Bound: (100e6 + 1000 * (80 + 11 / 2)) bytes at 10 GB/s.
+    expect(backend.ratios.decodeNativeOverBound).toBeCloseTo(25 / 10.00855, 3);
+    expect(backend.tokenAgreement).toEqual([
+      { pair: 'app/bare', matching: 11, of: 11 },
+      { pair: 'bare/native', matching: 11, of: 11 },
+    ]);
+  });
+
+  it('writes every section of the Markdown table', () => {
+    const report: BenchReport = {
+      schema: 'vlm-bench/1',
+      createdAt: '2026-01-01T00:00:00Z',
+      model: { id: 'm', name: 'M' },
+      settings: benchSettings(true),
+      conditions: { cpu: 'cpu', cores: 2, memoryBytes: 8e9, loadAverage: null, browser: 'Chromium', userAgent: 'ua', crossOriginIsolated: true, note: '' },
+      backends: [buildBackendResult(suite(runs(55, 330), runs(50, 300)), { native: runs(25, 100) })],
+      durationMs: 1,
+    };
+    const markdown = toMarkdown(report);
+    for (const heading of ['## Summary', '## Image detail', '## Ratios', '## (d) Memory-bandwidth bound', '## (a) Main thread']) expect(markdown).toContain(heading);
+    expect(markdown).toContain('| WASM 2 threads | (a) app | 1000 ms | 500 ms |');
+  });
+});

@@ -1,0 +1,21 @@
+/**
+ * The benchmark image: a deterministic 512 px "photo" (smooth gradients, edges and noise-free
+ * texture), identical in the browser (drawn, then encoded to PNG as a person's file would be) and
+ * in Node (raw RGB for the native path). PNG is lossless, so every path sees the same pixels.
+ */
+export function benchImageRgb(size: number): Uint8Array {
+  const rgb = new Uint8Array(size * size * 3);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const i = (y * size + x) * 3;
+      const u = x / size;
+      const v = y / size;
+      const ring = Math.sin(Math.hypot(u - 0.4, v - 0.55) * 40) * 0.5 + 0.5;
+      const block = ((x >> 5) + (y >> 5)) % 2;
+      rgb[i] = Math.round(255 * (0.6 * u + 0.4 * ring));
+      rgb[i + 1] = Math.round(255 * (0.5 * v + 0.3 * block + 0.2 * ring));
+      rgb[i + 2] = Math.round(255 * (0.7 * (1 - u) * v + 0.3 * (1 - ring)));
+    }
+  }
+  return rgb;
+}

@@ -1,0 +1,28 @@
+/**
+ * bench.html: the "Benchmark this device" page, and `window.vlmBench`, through which
+ * `npm run bench` drives the same measurements in headless Chromium.
+ */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { bridge } from '../bridge/index.ts';
+import '../styles/base.css';
+import './bench.css';
+import { BenchPage } from './BenchPage.tsx';
+import { StreamView } from './paths/stream-view.ts';
+import { measureLoads, probePath, runSuite } from './suite.ts';
+import './core/driver-api.ts';
+
+const log = (message: string) => console.log(`[bench] ${message}`);
+const driverView = () => new StreamView(document.getElementById('bench-stream') ?? document.body.appendChild(document.createElement('pre')));
+
+window.vlmBench = {
+  runSuite: (options) => runSuite(bridge, options, driverView(), log),
+  measureLoads: (options) => measureLoads(bridge, options, driverView(), log),
+  probePath: (options) => probePath(bridge, options, driverView(), log),
+};
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <BenchPage bridge={bridge} />
+  </StrictMode>,
+);
