@@ -3,7 +3,7 @@
  * production headers), the demo shop as host page (http://localhost:<port>, scripts/serve-demo.ts),
  * and an attacker (http://127.0.0.1:<another port>: same host as the app, different origin).
  */
-import type { Frame, Page } from '@playwright/test';
+import type { BrowserContext, Frame, Page } from '@playwright/test';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { createStaticHandler, type StaticServerOptions } from '../scripts/serve.ts';
@@ -70,6 +70,32 @@ async function expectEventually(check: () => Promise<boolean>, what: string, tim
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`Timed out waiting for ${what}.`);
+}
+
+/** A Content-Security-Policy violation as the frame's `securitypolicyviolation` event reported it. */
+export interface CspViolation {
+  directive: string;
+  blocked: string;
+  sample: string;
+}
+
+/**
+ * Records every CSP violation in the widget frames of this context (`window.cspViolations`),
+ * from before the frame's first script runs. Playwright's init scripts are not subject to CSP.
+ */
+export async function recordCspViolations(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    if (!location.pathname.endsWith('/embed.html')) return;
+    const violations: { directive: string; blocked: string; sample: string }[] = [];
+    (window as unknown as { cspViolations: typeof violations }).cspViolations = violations;
+    document.addEventListener('securitypolicyviolation', (event) =>
+      violations.push({ directive: event.effectiveDirective, blocked: event.blockedURI, sample: event.sample }),
+    );
+  });
+}
+
+export function cspViolations(widget: Frame): Promise<CspViolation[]> {
+  return widget.evaluate(() => (window as unknown as { cspViolations: CspViolation[] }).cspViolations);
 }
 
 /** What the host page saw: every event `<vlm-chat>` dispatched, in order. */

@@ -4,7 +4,7 @@
  * worker on the generated test model. Nothing is mocked.
  */
 import { checkEmbedLoaderSize } from '../scripts/build/embed-budget.ts';
-import { appOriginOf, connectedWidget, recordWidgetEvents, startHost, widgetEvents, type Server } from './embed-helpers.ts';
+import { appOriginOf, connectedWidget, cspViolations, recordCspViolations, recordWidgetEvents, startHost, widgetEvents, type Server } from './embed-helpers.ts';
 import { expect, test, TEST_MODEL_ID, watchConsole } from './fixtures.ts';
 
 /** The element's API as the host page sees it (src/embed-loader/vlm-chat-element.ts). */
@@ -15,6 +15,9 @@ type VlmChat = HTMLElement & {
 };
 
 let host: Server | undefined;
+test.beforeEach(async ({ context }) => {
+  await recordCspViolations(context);
+});
 test.afterEach(async ({ context }) => {
   // Pages first: their keep-alive connections would hold the server's close.
   for (const open of context.pages()) await open.close();
@@ -40,6 +43,12 @@ test.describe('embeddable widget', () => {
     const frame = await request.get(`${app}/embed.html`);
     expect(frame.headers()['cross-origin-resource-policy']).toBe('cross-origin');
     expect(frame.headers()['cross-origin-embedder-policy']).toBe('require-corp');
+    // The frame's own policy (scripts/build/embed-headers.ts): no inline script, nothing foreign.
+    const frameCsp = frame.headers()['content-security-policy'] ?? '';
+    for (const directive of ["default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self'", "object-src 'none'", "base-uri 'none'", 'frame-ancestors *']) {
+      expect(frameCsp).toContain(directive);
+    }
+    expect(frameCsp).not.toContain('unsafe-inline');
     // The app's other pages stay same-origin only.
     const index = await request.get(`${app}/`);
     expect(index.headers()['cross-origin-resource-policy']).toBe('same-origin');
@@ -95,6 +104,8 @@ test.describe('embeddable widget', () => {
     await expect(widget.locator('.vlm-user[data-from="host"]')).toContainText(`Asked by ${host.url}`);
     await expect(widget.locator('.vlm-assistant[data-from="host"]')).toHaveText(altText!);
     expect(relevant(errors)).toEqual([]);
+    // The whole flow (load, worker, WASM threads, streaming) runs under the frame's strict CSP.
+    expect(await cspViolations(widget)).toEqual([]);
   });
 
   test('a person drops an image into the embedded chat and gets an answer; the host page receives nothing', async ({ page, baseURL }) => {
@@ -145,6 +156,47 @@ test.describe('embeddable widget', () => {
     // The person's image, question and answer never left the frame.
     expect(await page.evaluate(() => (window as unknown as { hostMessages: unknown[] }).hostMessages)).toEqual([]);
     expect(await widgetEvents(page)).toEqual([]);
+    // The attached image (an object URL) and the rendered answer are within the frame's CSP.
+    expect(await cspViolations(widget)).toEqual([]);
+  });
+
+  test("the frame's CSP blocks script injected into it, and markup styles and foreign images", async ({ page, baseURL }) => {
+    const app = appOriginOf(baseURL);
+    host = await startHost(app, { crossOriginIsolated: true });
+    await page.goto(`${host.url}/`);
+    const widget = await connectedWidget(page, host.url);
+    expect(await cspViolations(widget)).toEqual([]);
+
+    // What a sanitiser bypass could add to the frame's DOM: none of it may take effect.
+    const effects = await widget.evaluate(async () => {
+      const flags = window as unknown as Record<string, unknown>;
+      const inline = document.createElement('script');
+      inline.textContent = 'window.inlineRan = true';
+      document.body.append(inline);
+      const handler = document.createElement('div');
+      handler.innerHTML = '<img src="/favicon.ico?handler" onerror="window.handlerRan = true" onload="window.handlerRan = true">';
+      document.body.append(handler);
+      const styled = document.createElement('div');
+      styled.innerHTML = '<p style="color: rgb(1, 2, 3)">styled</p>';
+      document.body.append(styled);
+      const foreign = new Image();
+      const foreignLoaded = await new Promise((resolve) => {
+        foreign.onload = () => resolve('loaded');
+        foreign.onerror = () => resolve('blocked');
+        foreign.src = 'http://localhost:1/tracker.png';
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return {
+        inline: flags.inlineRan ?? null,
+        handler: flags.handlerRan ?? null,
+        style: getComputedStyle(styled.querySelector('p')!).color,
+        foreignLoaded,
+      };
+    });
+    expect(effects).toEqual({ inline: null, handler: null, style: expect.not.stringMatching(/rgb\(1, 2, 3\)/), foreignLoaded: 'blocked' });
+    // (eval is not tried: Playwright's evaluate runs with CSP's eval check lifted, by CDP's design.)
+    const directives = (await cspViolations(widget)).map((violation) => violation.directive);
+    expect(directives).toEqual(expect.arrayContaining(['script-src-elem', 'script-src-attr', 'style-src-attr', 'img-src']));
   });
 
   test('a host without COOP/COEP still gets answers, on single-threaded WASM, and the widget says so', async ({ page, baseURL }) => {

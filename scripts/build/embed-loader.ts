@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { build, type Connect, type Plugin, type ResolvedConfig } from 'vite';
 import { checkEmbedLoaderSize, EMBED_LOADER_BUDGET, EMBED_LOADER_FILE } from './embed-budget.ts';
-import { embedPathHeaders } from './embed-headers.ts';
+import { embedPathHeadersFor } from './embed-headers.ts';
 
 /** The element's source; built on its own into `embed.js`, so it shares no chunk with the app. */
 export const EMBED_LOADER_ENTRY = 'src/embed-loader/index.ts';
@@ -18,9 +18,10 @@ function pinHeaders(res: ServerResponse, headers: Record<string, string>): void 
 }
 
 function embedHeadersMiddleware(devEntry: boolean): Connect.NextHandleFunction {
+  const pathHeaders = embedPathHeadersFor(devEntry ? 'development' : 'production');
   return (req, res, next) => {
     const urlPath = (req.url ?? '').split('?')[0]!;
-    const headers = embedPathHeaders[urlPath];
+    const headers = pathHeaders[urlPath];
     if (headers) pinHeaders(res, headers);
     // In development embed.js is the element's source module, transformed by Vite on request.
     if (devEntry && urlPath === `/${EMBED_LOADER_FILE}`) req.url = `/${EMBED_LOADER_ENTRY}`;
