@@ -102,7 +102,8 @@ test.describe('embeddable widget', () => {
     expect(await widget.evaluate(() => self.crossOriginIsolated)).toBe(true);
     await expect(widget.getByRole('status')).toHaveAttribute('data-backend', /^wasm-[2-8]$/);
     await expect(widget.locator('.vlm-user[data-from="host"]')).toContainText(`Asked by ${host.url}`);
-    await expect(widget.locator('.vlm-assistant[data-from="host"]')).toHaveText(altText!);
+    // The answer is rendered as Markdown, and shows exactly the streamed text.
+    await expect(widget.locator('.vlm-assistant[data-from="host"] .markdown')).toHaveText(altText!);
     expect(relevant(errors)).toEqual([]);
     // The whole flow (load, worker, WASM threads, streaming) runs under the frame's strict CSP.
     expect(await cspViolations(widget)).toEqual([]);
@@ -149,7 +150,10 @@ test.describe('embeddable widget', () => {
     await expect(widget.getByRole('button', { name: 'Stop' })).toBeVisible();
     const answer = widget.locator('.vlm-assistant[data-from="person"]');
     await expect(answer).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
-    expect((await answer.textContent())!.trim().length).toBeGreaterThan(0);
+    // Rendered as Markdown: the answer's text (the controller's, as streamed) is inside the container.
+    const streamed = await widget.evaluate(() => window.vlmEmbed.controller.getSnapshot().turns.find((turn) => turn.role === 'assistant')!.text);
+    expect(streamed.trim().length).toBeGreaterThan(0);
+    await expect(answer.locator('.markdown')).toHaveText(streamed);
     await expect(widget.locator('.vlm-user[data-from="person"] .vlm-thumb')).toHaveCount(1);
     await expect(widget.getByRole('button', { name: 'Ask' })).toBeVisible();
 

@@ -1,5 +1,6 @@
 /** The compact chat inside the frame: pick or drop an image, ask, read the streamed answer, stop. */
-import { useEffect, useRef, useState, useSyncExternalStore, type DragEvent, type FormEvent } from 'react';
+import { memo, useEffect, useRef, useState, useSyncExternalStore, type DragEvent, type FormEvent } from 'react';
+import { Markdown } from '../chat/Markdown.tsx';
 import type { EmbedController, Turn } from './controller.ts';
 import { imageFromBlob, type EmbedImage } from './images.ts';
 import { statusLine } from './status.ts';
@@ -176,16 +177,24 @@ export function EmbedApp({ controller }: { controller: EmbedController }) {
   );
 }
 
-function TurnView({ turn, hostOrigin }: { turn: Turn; hostOrigin: string | null }) {
+/**
+ * One question or answer. Memoised: while an answer streams only its own turn object changes, so
+ * earlier answers are not re-parsed on every frame. Exported for its unit test.
+ */
+export const TurnView = memo(function TurnView({ turn, hostOrigin }: { turn: Turn; hostOrigin: string | null }) {
   return (
     <li className={`vlm-turn vlm-${turn.role}`} data-from={turn.from} data-status={turn.status}>
       {turn.role === 'user' && turn.from === 'host' ? <span className="vlm-badge">Asked by {hostOrigin ?? 'this site'}</span> : null}
       {turn.images.map((image) => (
         <img key={image.id} className="vlm-thumb" src={image.url} alt="" />
       ))}
-      {/* Model output is untrusted: rendered as text, never as HTML. */}
-      <p>{turn.text || (turn.status === 'streaming' ? '…' : '')}</p>
+      {turn.role === 'assistant' && turn.text ? (
+        // Model output is untrusted: sanitised Markdown, as in the main chat (src/chat/markdown.ts).
+        <Markdown text={turn.text} />
+      ) : (
+        <p>{turn.text || (turn.status === 'streaming' ? '…' : '')}</p>
+      )}
       {turn.error ? <p className="vlm-error">{turn.error}</p> : null}
     </li>
   );
-}
+});
