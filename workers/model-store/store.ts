@@ -191,7 +191,9 @@ export class VerifiedModelStore {
     }
     if (!cache) return responseFor(result);
     await this.save(cache, expected, result);
-    return (await cache.match(expected.url)) ?? responseFor(result);
+    // The verified bytes are still in memory: hand them over rather than reading them back from
+    // Cache Storage (a second pass over the file on a cold load).
+    return responseFor(result);
   }
 
   private report(expected: ExpectedFile, loaded: number, total: number): void {
