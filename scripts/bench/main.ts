@@ -8,6 +8,7 @@
  *   --model <id>            SmolVLM-256M-random (default; generated if missing) or SmolVLM-test-tiny
  *   --backends <list>       wasm-1,wasm-all,webgpu (default: all this machine has)
  *   --runs N --high-runs N --load-runs N --tokens N
+ *   --details <list>        low,auto,high (default: all three; leave out high for a short A/B run)
  *   --webgpu-tokens N       answer length on a software WebGPU adapter (default 8; correctness only)
  *   --no-build              use the existing build in --dist
  *   --dist <dir>            build folder (default dist-bench)   --port N (default 4184; 0 = any)
@@ -50,6 +51,7 @@ function parseOptions() {
       'high-runs': { type: 'string' },
       'load-runs': { type: 'string' },
       tokens: { type: 'string' },
+      details: { type: 'string' },
       'webgpu-tokens': { type: 'string', default: '8' },
       'no-build': { type: 'boolean', default: false },
       dist: { type: 'string', default: 'dist-bench' },
@@ -67,7 +69,9 @@ function parseOptions() {
       ([, value]) => value !== undefined,
     ),
   );
-  return { ...values, settings: benchSettings(values.quick, overrides), dtype: parseDtype(values.dtype) };
+  const details = values.details?.split(',').map((detail) => detail.trim());
+  if (details?.some((detail) => !['low', 'auto', 'high'].includes(detail))) throw new Error(`--details takes low, auto and high, not "${values.details}".`);
+  return { ...values, settings: benchSettings(values.quick, { ...overrides, ...(details ? { details: details as DetailName[] } : {}) }), dtype: parseDtype(values.dtype) };
 }
 
 function parseDtype(spec: string | undefined): SuiteOptions['dtype'] {
