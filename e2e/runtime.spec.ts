@@ -82,7 +82,9 @@ test.describe('model runtime @webgpu', () => {
       let interruptedAfter = -1;
       const run = window.vlm.generate([{ role: 'user', text: 'Tell me a long story.' }], options, () => {
         pieces++;
-        if (pieces === 5) {
+        // The first piece: later pieces may each carry several tokens (the worker batches text
+        // while the page is busy), so only the first tells how far decoding had got.
+        if (pieces === 1) {
           interruptedAfter = pieces;
           void window.vlm.interrupt();
         }
@@ -92,7 +94,7 @@ test.describe('model runtime @webgpu', () => {
       const next = await window.vlm.generate([{ role: 'user', text: 'And another?' }], { ...options, maxNewTokens: 3 }, () => undefined);
       return { result, interruptedAfter, next: next.finishReason };
     }, greedy(300));
-    expect(outcome.interruptedAfter).toBe(5);
+    expect(outcome.interruptedAfter).toBe(1);
     expect(outcome.result.finishReason).toBe('stopped');
     expect(outcome.result.text.length).toBeGreaterThan(0);
     // Stopped within a couple of tokens of the request, far before the 300-token limit.

@@ -40,6 +40,7 @@ import { configureOnnxRuntime, configuredWasmThreads, defaultWasmThreads } from 
 import type { OrtTensor } from './ort-types.ts';
 import { createRandom, pickNextToken } from './sampling.ts';
 import { IncrementalDetokenizer } from './text-stream.ts';
+import { PieceSender } from './piece-sender.ts';
 import { yieldToEventLoop } from './yield.ts';
 
 interface Loaded {
@@ -226,14 +227,12 @@ export class VlmEngine {
     const generated: number[] = [];
     const stream = new IncrementalDetokenizer(model.decode);
     let text = '';
-    // Pieces are not awaited one by one (a round trip per token would slow decoding), but the
-    // callback's port is not the one the result returns on: the result waits for the last piece
-    // to be delivered, so the page never sees the end before all of the text.
-    let lastDelivery: Promise<unknown> = Promise.resolve();
+    // Decoding never waits for the page; the result waits for the last piece (its port is not the
+    // callback's), so the page never sees the end before all of the text.
+    const pieces = new PieceSender(onToken);
     const emit = (piece: string) => {
-      if (!piece) return;
       text += piece;
-      lastDelivery = Promise.resolve(onToken(piece)).catch(() => undefined);
+      pieces.push(piece);
     };
     try {
       const imageStart = performance.now();
@@ -291,7 +290,7 @@ export class VlmEngine {
         if (this.gpuLost) throw new GpuDeviceLostError(this.gpuLost);
       }
       emit(stream.finish().remainder);
-      await lastDelivery;
+      await pieces.drained();
       timings.newTokens = generated.length;
       if (firstTokenAt) {
         timings.decodeMs = performance.now() - firstTokenAt;
@@ -308,7 +307,7 @@ export class VlmEngine {
       if (generated.length === 0 && !lost) throw reported;
       timings.newTokens = generated.length;
       timings.totalMs = performance.now() - started;
-      await lastDelivery;
+      await pieces.drained();
       return { text: text.replace(/^\s+/, ''), finishReason: 'error', timings, tokenIds: generated, error: describeError(reported) };
     } finally {
       this.running = false;
