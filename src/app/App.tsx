@@ -238,6 +238,14 @@ export function App() {
           example={example}
         >
           <ModelsStoragePanel loadedModelId={loaded?.modelId ?? null} />
+          <section className="setting" aria-labelledby="benchmark-title">
+            <h2 id="benchmark-title">Performance</h2>
+            <p className="setting-help">
+              Measure loading, image encoding, time to the first word and words per second on this device, and copy the figures to
+              share them.
+            </p>
+            <a href="./bench.html">Benchmark this device</a>
+          </section>
         </SettingsDialog>
       )}
     </div>

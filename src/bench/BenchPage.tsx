@@ -29,7 +29,7 @@ export function BenchPage({ bridge }: { bridge: VlmBridge }) {
   const [quick, setQuick] = useState(true);
   const [compareBare, setCompareBare] = useState(true);
   const [state, setState] = useState<RunState>({ kind: 'idle' });
-  const [copied, setCopied] = useState(false);
+  const [copied, setCopied] = useState<'no' | 'yes' | 'failed'>('no');
   const streamRef = useRef<HTMLPreElement>(null);
 
   useEffect(() => {
@@ -56,7 +56,7 @@ export function BenchPage({ bridge }: { bridge: VlmBridge }) {
     if (!streamRef.current) return;
     const lines: string[] = [];
     setState({ kind: 'running', log: lines });
-    setCopied(false);
+    setCopied('no');
     try {
       const report = await runBrowserBench(
         bridge,
@@ -87,7 +87,7 @@ export function BenchPage({ bridge }: { bridge: VlmBridge }) {
   return (
     <main className="bench" data-ready={caps ? '' : undefined}>
       <p>
-        <a href="/">← Back to the chat</a>
+        <a href="./">← Back to the chat</a>
       </p>
       <h1>Benchmark this device</h1>
       <p>
@@ -153,13 +153,17 @@ export function BenchPage({ bridge }: { bridge: VlmBridge }) {
             type="button"
             onClick={() =>
               void navigator.clipboard.writeText(state.markdown).then(
-                () => setCopied(true),
-                () => setCopied(false),
+                () => setCopied('yes'),
+                () => setCopied('failed'),
               )
             }
           >
-            {copied ? 'Copied' : 'Copy results as Markdown'}
+            {copied === 'yes' ? 'Copied' : 'Copy results as Markdown'}
           </button>
+          {copied === 'failed' && (
+            <p role="alert">The browser did not allow copying. Select the Markdown below and copy it by hand.</p>
+          )}
+          {copied === 'failed' && <textarea className="bench-markdown" readOnly value={state.markdown} aria-label="Results as Markdown" />}
           <div className="bench-results" dangerouslySetInnerHTML={{ __html: html }} />
         </section>
       )}
