@@ -146,8 +146,12 @@ export interface PromptEstimate {
   images: { id: string; frames: number; tokens: number; width: number; height: number }[];
 }
 
-/** Receives pieces of the answer as they are decoded. */
-export type TokenCallback = (piece: string) => void;
+/**
+ * Receives pieces of the answer as they are decoded. `tokens` is how many decoded tokens the piece
+ * carries: one at a time while the page keeps up, several when the page was busy (the worker sends
+ * text with backpressure, workers/runtime/piece-sender.ts), 0 for a final flush of text.
+ */
+export type TokenCallback = (piece: string, tokens: number) => void;
 /** Receives load progress. */
 export type ProgressCallback = (progress: LoadProgress) => void;
 

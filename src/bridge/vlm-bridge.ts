@@ -15,6 +15,7 @@ import type {
   LoadResult,
   PromptEstimate,
   RuntimeLoadOptions,
+  TokenCallback,
   VlmWorkerApi,
   WorkerStatus,
 } from '../../workers/protocol.ts';
@@ -139,7 +140,7 @@ export class VlmBridge {
     return { turns, transfers, sent };
   }
 
-  async generate(conversation: readonly PageTurn[], options: GenerateOptions, onToken: (piece: string) => void): Promise<GenerateResult> {
+  async generate(conversation: readonly PageTurn[], options: GenerateOptions, onToken: TokenCallback): Promise<GenerateResult> {
     await this.recoverIfNeeded();
     const { turns, transfers, sent } = await this.toWorkerTurns(conversation);
     const result = await this.track((remote) => remote.generate(Comlink.transfer(turns, transfers), options, Comlink.proxy(onToken)));

@@ -230,9 +230,9 @@ export class VlmEngine {
     // Decoding never waits for the page; the result waits for the last piece (its port is not the
     // callback's), so the page never sees the end before all of the text.
     const pieces = new PieceSender(onToken);
-    const emit = (piece: string) => {
+    const emit = (piece: string, tokens: number) => {
       text += piece;
-      pieces.push(piece);
+      pieces.push(piece, tokens);
     };
     try {
       const imageStart = performance.now();
@@ -271,7 +271,7 @@ export class VlmEngine {
           break;
         }
         generated.push(next);
-        emit(stream.push(next));
+        emit(stream.push(next), 1);
         if (generated.length === 1) {
           firstTokenAt = performance.now();
           timings.timeToFirstTokenMs = firstTokenAt - started;
@@ -289,7 +289,7 @@ export class VlmEngine {
         cache.update(outputs, [next]);
         if (this.gpuLost) throw new GpuDeviceLostError(this.gpuLost);
       }
-      emit(stream.finish().remainder);
+      emit(stream.finish().remainder, 0);
       await pieces.drained();
       timings.newTokens = generated.length;
       if (firstTokenAt) {

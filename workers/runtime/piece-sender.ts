@@ -7,15 +7,17 @@
  */
 export class PieceSender {
   private unsent = '';
+  private unsentTokens = 0;
   private delivering: Promise<void> | null = null;
 
   /** `deliver` resolves when the page has taken the piece (a Comlink proxy call does). */
-  constructor(private readonly deliver: (piece: string) => unknown) {}
+  constructor(private readonly deliver: (piece: string, tokens: number) => unknown) {}
 
-  push(piece: string): void {
-    if (!piece) return;
+  /** The text of `tokens` decoded tokens (empty while a character is still incomplete). */
+  push(piece: string, tokens: number): void {
     this.unsent += piece;
-    if (!this.delivering) this.send();
+    this.unsentTokens += tokens;
+    if (this.unsent && !this.delivering) this.send();
   }
 
   /** Resolves once every pushed piece has been taken (a failed delivery counts as taken). */
@@ -25,10 +27,12 @@ export class PieceSender {
 
   private send(): void {
     const piece = this.unsent;
+    const tokens = this.unsentTokens;
     this.unsent = '';
+    this.unsentTokens = 0;
     let taken: unknown;
     try {
-      taken = this.deliver(piece);
+      taken = this.deliver(piece, tokens);
     } catch {
       taken = undefined;
     }
