@@ -3,9 +3,9 @@
  * workers/models/model-cache.ts), the browser's storage quota, and persistent storage.
  */
 import { MODEL_CACHE_HEADERS, MODEL_CACHE_NAME } from '../../workers/models/model-cache.ts';
-import { chooseDtypes } from '../../workers/models/dtype-policy.ts';
+import { planDevices } from '../../workers/models/dtype-policy.ts';
 import { availableDtypes, filesForDtypes, type ModelEntry, type ModelFile } from '../../workers/models/registry.ts';
-import type { Capabilities, LoadOptions } from '../../workers/protocol.ts';
+import type { Capabilities, Device, LoadOptions } from '../../workers/protocol.ts';
 
 /** A model with at least one file stored. */
 export interface StoredModel {
@@ -120,8 +120,10 @@ export interface DownloadPlan {
  * `dtype` is the load option the app will pass, if any.
  */
 export async function downloadPlan(entry: ModelEntry, capabilities: Pick<Capabilities, 'webgpu'>, dtype?: LoadOptions['dtype']): Promise<DownloadPlan> {
-  const device = capabilities.webgpu.available ? 'webgpu' : 'wasm';
-  const { files, bytes } = filesForDtypes(entry, chooseDtypes(availableDtypes(entry), device, capabilities.webgpu.shaderF16, dtype));
+  // The worker's first choice: WebGPU when there is one and the model publishes a format it runs.
+  const devices: Device[] = capabilities.webgpu.available ? ['webgpu', 'wasm'] : ['wasm'];
+  const [first] = planDevices(availableDtypes(entry), devices, capabilities.webgpu.shaderF16, 'auto', dtype).plans;
+  const { files, bytes } = filesForDtypes(entry, first!.dtype);
   const stored = new Set((await listStoredModels()).find((model) => model.id === entry.id)?.files.map((file) => file.path) ?? []);
   const missing = files.filter((file) => !stored.has(file.path));
   return { files, bytes, missing, missingBytes: missing.reduce((sum, file) => sum + file.size, 0) };

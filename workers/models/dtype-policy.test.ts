@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseDtypes } from './dtype-policy.ts';
+import { chooseDtypes, planDevices } from './dtype-policy.ts';
 import { availableDtypes, CURATED_MODELS, filesForDtypes, mergeRegistry, parseOriginIndex } from './registry.ts';
 import type { Dtype, SessionName } from '../protocol.ts';
 
@@ -69,5 +69,28 @@ describe('registry', () => {
     expect(merged.find((m) => m.id === 'SmolVLM-500M-Instruct')?.source.kind).toBe('hub');
     expect(merged.find((m) => m.id === 'SmolVLM-test-tiny')?.name).toBe('Tiny');
     expect(parseOriginIndex(null)).toEqual([]);
+  });
+
+  describe('planDevices', () => {
+    const q8Only: Record<SessionName, Dtype[]> = { vision_encoder: ['q8'], embed_tokens: ['q8'], decoder_model_merged: ['q8'] };
+
+    it('skips WebGPU with the reason when the model publishes nothing it runs and the backend is auto', () => {
+      const { plans, skipped } = planDevices(q8Only, ['webgpu', 'wasm'], false, 'auto');
+      expect(plans).toEqual([{ device: 'wasm', dtype: { vision_encoder: 'q8', embed_tokens: 'q8', decoder_model_merged: 'q8' } }]);
+      expect(skipped).toMatch(/No published format of vision_encoder runs on webgpu without shader-f16 \(published: q8\)\. Running on the CPU instead\./);
+    });
+
+    it('keeps both devices in order when both run the model', () => {
+      const { plans, skipped } = planDevices(everything, ['webgpu', 'wasm'], false, 'auto');
+      expect(plans.map((plan) => plan.device)).toEqual(['webgpu', 'wasm']);
+      expect(plans[0]!.dtype.decoder_model_merged).toBe('q4');
+      expect(skipped).toBeUndefined();
+    });
+
+    it('stays an error when WebGPU was asked for, when a format was asked for, or when nothing is left to fall back to', () => {
+      expect(() => planDevices(q8Only, ['webgpu'], false, 'webgpu')).toThrow(/No published format of vision_encoder runs on webgpu/);
+      expect(() => planDevices(q8Only, ['webgpu', 'wasm'], false, 'auto', 'q8')).toThrow(/q8 does not run on webgpu/);
+      expect(() => planDevices(q8Only, ['webgpu'], false, 'auto')).toThrow(/No published format/);
+    });
   });
 });

@@ -81,3 +81,36 @@ export function chooseDtypes(
   }
   return result;
 }
+
+/** A device to try, with the formats it would load. */
+export interface DevicePlan {
+  device: Device;
+  dtype: DtypeMap;
+}
+
+/**
+ * The devices to try in order, each with its formats. When the backend was left to us ('auto')
+ * and no format was asked for, a device that runs none of what the model publishes (WebGPU
+ * without shader-f16 for a model published only as q8, say) is skipped with the reason, so the
+ * model still runs on the CPU; an explicit device or format that cannot run stays an error.
+ */
+export function planDevices(
+  available: Record<SessionName, readonly Dtype[]>,
+  candidates: readonly Device[],
+  shaderF16: boolean,
+  requestedDevice: Device | 'auto',
+  requestedDtype: LoadOptions['dtype'] = undefined,
+): { plans: DevicePlan[]; skipped?: string } {
+  const plans: DevicePlan[] = [];
+  let skipped: string | undefined;
+  for (const device of candidates) {
+    try {
+      plans.push({ device, dtype: chooseDtypes(available, device, shaderF16, requestedDtype) });
+    } catch (error) {
+      const fallbackLeft = candidates.slice(candidates.indexOf(device) + 1).length > 0;
+      if (requestedDevice !== 'auto' || requestedDtype !== undefined || !fallbackLeft || !(error instanceof InvalidRequestError)) throw error;
+      skipped = `${(error as Error).message} Running on the CPU instead.`;
+    }
+  }
+  return { plans, ...(skipped ? { skipped } : {}) };
+}

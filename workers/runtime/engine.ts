@@ -18,7 +18,7 @@ import {
 } from '../errors.ts';
 import { familyFor } from '../families/index.ts';
 import type { EmbedTimings, LoadedModel, PreparedPrompt, VlmFamily } from '../families/family.ts';
-import { chooseDtypes } from '../models/dtype-policy.ts';
+import { planDevices } from '../models/dtype-policy.ts';
 import { availableDtypes, fetchOriginIndex, filesForDtypes, mergeRegistry, type ModelEntry } from '../models/registry.ts';
 import type {
   ChatTurn,
@@ -96,8 +96,9 @@ export class VlmEngine {
     if (requested !== 'webgpu') candidates.push('wasm');
 
     const family = familyFor(entry.family);
-    for (const device of candidates) {
-      const dtype = chooseDtypes(availableDtypes(entry), device, gpu.shaderF16, options.dtype);
+    const { plans, skipped } = planDevices(availableDtypes(entry), candidates, gpu.shaderF16, requested, options.dtype);
+    if (skipped) fallbackReason = skipped;
+    for (const { device, dtype } of plans) {
       try {
         const model = await family.load(entry, device, dtype, onProgress);
         onProgress({ phase: 'warming-up', message: device === 'webgpu' ? 'Warming up the GPU' : 'Warming up', files: [], loadedBytes: 0, totalBytes: 0 });
