@@ -55,3 +55,32 @@ test('keyboard only: add an image, ask, regenerate and copy the answer', async (
   await expect(dialog).toBeHidden();
   await expect(settings).toBeFocused();
 });
+
+test('narrow screen: the open chat drawer keeps focus, the page behind is inert; Escape and widening close it', async ({ page }) => {
+  await page.setViewportSize({ width: 420, height: 800 });
+  await openChat(page, {}, { waitForModel: false });
+  const toggle = page.getByRole('button', { name: 'Show chats' });
+  await toggle.click();
+  const drawer = page.getByRole('complementary', { name: 'Chats' });
+  await expect(drawer.getByRole('button', { name: 'New chat' })).toBeFocused();
+
+  // Tab through more stops than the drawer has: focus never reaches the page behind it.
+  for (let press = 0; press < 12; press++) {
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => Boolean(document.activeElement?.closest('.main'))), `Tab ${press + 1} stays out of the page behind`).toBe(false);
+  }
+  await expect(page.locator('.main')).toHaveAttribute('inert', '');
+
+  await page.keyboard.press('Escape');
+  await expect(toggle).toBeFocused();
+  await expect(page.locator('.main')).not.toHaveAttribute('inert');
+  await tabTo(page, messageBox(page));
+
+  // Opened again, then the window widens past the drawer breakpoint: the drawer closes.
+  await toggle.click();
+  await expect(page.locator('.main')).toHaveAttribute('inert', '');
+  await page.setViewportSize({ width: 1200, height: 800 });
+  await expect(page.locator('.main')).not.toHaveAttribute('inert');
+  await messageBox(page).click();
+  await expect(messageBox(page)).toBeFocused();
+});

@@ -3,7 +3,7 @@
  * Images can be dropped anywhere on the window or pasted; bad files are named in the composer's
  * alert region without touching the draft, the chat or the loaded model.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { MessageList } from '../chat/index.ts';
 import { CameraDialog, Composer, DropOverlay, ImageViewer, useComposer, useWindowDrop, useWindowPaste } from '../composer/index.ts';
 import type { Attachment } from '../files/index.ts';
@@ -20,6 +20,8 @@ import { useChatController } from './useChatController.ts';
 import './app.css';
 
 const SUGGESTIONS = ['Describe this image in detail.', 'What does this chart show?', 'Read the text in this screenshot.'];
+/** Where the chat list becomes a drawer; the same width as the media query in app.css. */
+const NARROW_SCREEN = '(max-width: 54rem)';
 
 /** The current time, refreshed every minute (for "5 min ago"). */
 function useNow(intervalMs = 60_000): number {
@@ -52,14 +54,33 @@ export function App() {
     document.title = title ? `${title} · VLM Chat` : 'VLM Chat — private image chat in your browser';
   }, [title]);
 
-  // The chat list as a drawer (narrow screens): focus moves in, Escape closes it.
+  // The drawer exists only on narrow screens: widening the window closes it (else the page
+  // behind would stay inert with no drawer to close).
   useEffect(() => {
-    if (!sidebarOpen) return;
+    const narrow = window.matchMedia(NARROW_SCREEN);
+    const onChange = () => {
+      if (!narrow.matches) setSidebarOpen(false);
+    };
+    narrow.addEventListener('change', onChange);
+    return () => narrow.removeEventListener('change', onChange);
+  }, []);
+
+  // The chat list as a drawer (narrow screens): focus moves in, Escape or the close button closes
+  // it and focus goes back to the toggle, once the page behind is no longer inert (next render).
+  const focusToggleOnClose = useRef(false);
+  const closeSidebar = () => {
+    focusToggleOnClose.current = true;
+    setSidebarOpen(false);
+  };
+  useEffect(() => {
+    if (!sidebarOpen) {
+      if (focusToggleOnClose.current) document.querySelector<HTMLButtonElement>('.sidebar-toggle')?.focus();
+      focusToggleOnClose.current = false;
+      return;
+    }
     document.querySelector<HTMLButtonElement>('.sidebar .new-chat')?.focus();
     const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape') return;
-      setSidebarOpen(false);
-      document.querySelector<HTMLButtonElement>('.sidebar-toggle')?.focus();
+      if (event.key === 'Escape') closeSidebar();
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
@@ -97,7 +118,7 @@ export function App() {
             </span>
             VLM Chat
           </span>
-          <button type="button" className="icon-button sidebar-close" aria-label="Close chat list" onClick={() => setSidebarOpen(false)}>
+          <button type="button" className="icon-button sidebar-close" aria-label="Close chat list" onClick={closeSidebar}>
             <CloseIcon />
           </button>
         </div>
@@ -120,7 +141,8 @@ export function App() {
       </aside>
       <div className="sidebar-scrim" aria-hidden="true" onClick={() => setSidebarOpen(false)} />
 
-      <div className="main">
+      {/* Behind the open drawer nothing can be focused or clicked, as behind a modal. */}
+      <div className="main" inert={sidebarOpen}>
         <header className="topbar">
           <button type="button" className="icon-button sidebar-toggle" aria-label="Show chats" aria-expanded={sidebarOpen} onClick={() => setSidebarOpen(true)}>
             <MenuIcon />
