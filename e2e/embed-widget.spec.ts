@@ -89,7 +89,8 @@ test.describe('embeddable widget', () => {
     expect(done).toHaveLength(1);
     const { id } = done[0]!.detail;
     expect(done[0]!.detail).toEqual({ id, text: altText, finishReason: 'length' });
-    expect(tokens.length).toBeGreaterThan(5);
+    // Streamed in pieces (one per token while the page keeps up, batched when it is busy).
+    expect(tokens.length).toBeGreaterThan(1);
     for (const { detail } of tokens) expect(detail).toEqual({ id, text: expect.any(String) });
     expect(tokens.map((event) => event.detail.text).join('')).toBe(altText);
     // Order: the model is ready before the first piece; `done` comes last.
