@@ -103,11 +103,11 @@ export function planDevices(
 ): { plans: DevicePlan[]; skipped?: string } {
   const plans: DevicePlan[] = [];
   let skipped: string | undefined;
-  for (const device of candidates) {
+  for (const [index, device] of candidates.entries()) {
     try {
       plans.push({ device, dtype: chooseDtypes(available, device, shaderF16, requestedDtype) });
     } catch (error) {
-      const fallbackLeft = candidates.slice(candidates.indexOf(device) + 1).length > 0;
+      const fallbackLeft = index < candidates.length - 1;
       if (requestedDevice !== 'auto' || requestedDtype !== undefined || !fallbackLeft || !(error instanceof InvalidRequestError)) throw error;
       skipped = `${(error as Error).message} Running on the CPU instead.`;
     }
