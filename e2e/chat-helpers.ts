@@ -15,8 +15,8 @@ export interface FileSpec {
 
 export const SETTINGS_KEY = 'vlm-chat.settings.v1';
 
-/** Opens the chat on the test model with the given settings, and waits until the model is ready. */
-export async function openChat(page: Page, settings: Record<string, unknown> = {}, { waitForModel = true } = {}): Promise<void> {
+/** Opens the chat on a model (the test model by default) with the given settings, and waits until the model is ready. */
+export async function openChat(page: Page, settings: Record<string, unknown> = {}, { waitForModel = true, model = TEST_MODEL_ID } = {}): Promise<void> {
   await page.addInitScript(
     ({ key, value }) => {
       // Only on the first visit of this test: a reload must see what the page saved itself.
@@ -27,7 +27,7 @@ export async function openChat(page: Page, settings: Record<string, unknown> = {
     },
     { key: SETTINGS_KEY, value: { maxNewTokens: 24, detail: 'low', ...settings } },
   );
-  await page.goto(`/?model=${TEST_MODEL_ID}`);
+  await page.goto(`/?model=${model}`);
   if (waitForModel) await waitForModelReady(page);
 }
 

@@ -1,11 +1,13 @@
 /**
  * The PWA half of the build (vite-plugin-pwa, injectManifest): compiles service-worker/sw.ts with
- * the list of files to precache (app shell, JS, CSS, icons, ONNX Runtime's /ort/ files; never
- * model files), and writes the web app manifest that makes the app installable.
+ * the list of files to precache (app shell, JS, CSS, icons, ONNX Runtime's /ort/ files, the
+ * built-in model and its example scenes; never other model files), and writes the web app
+ * manifest that makes the app installable.
  */
 import type { PluginOption } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { THEME_COLOR } from '../icons/main.ts';
+import { BUILT_IN_MODEL } from '../../workers/models/registry.ts';
 
 export function pwaPlugin(): PluginOption {
   return VitePWA({
@@ -35,9 +37,11 @@ export function pwaPlugin(): PluginOption {
       ],
     },
     injectManifest: {
-      globPatterns: ['**/*.{html,js,mjs,css,wasm,png,svg,ico}'],
-      // Model files belong to the worker's verified store; the build's public/models copy is for serving only.
-      globIgnores: ['models/**', '**/*.map'],
+      // The built-in model (a few MB) is precached so that it answers offline even if it was never
+      // loaded while online; the worker's verified store still checks every file's sha256.
+      globPatterns: ['**/*.{html,js,mjs,css,wasm,png,svg,ico}', 'examples/**/*.json', `models/${BUILT_IN_MODEL.id}/**/*.{json,onnx}`],
+      // Other model files belong to the worker's verified store; the build's public/models copy is for serving only.
+      globIgnores: [`models/!(${BUILT_IN_MODEL.id})/**`, '**/*.map'],
       // ONNX Runtime's wasm is ~26 MB.
       maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
     },

@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { MessageList } from '../chat/index.ts';
+import { EmptyState } from '../examples/index.ts';
 import { CameraDialog, Composer, DropOverlay, ImageViewer, useComposer, useWindowDrop, useWindowPaste } from '../composer/index.ts';
 import type { Attachment } from '../files/index.ts';
 import { CloseIcon, ImageIcon, MenuIcon, PlusIcon, SettingsIcon } from '../lib/icons.tsx';
@@ -12,14 +13,13 @@ import { BackendBadge, LoadStatus, MAX_IMAGES_PER_MESSAGE, ModelPicker, predictD
 import { appPwa, downloadPlan as storageDownloadPlan, ModelsStoragePanel, OfflineNotice, UpdatePrompt } from '../pwa/index.ts';
 import { SettingsDialog } from '../settings/index.ts';
 import { ChatList, ExportMenu } from '../storage/index.ts';
-import { planImage, SMOLVLM_GEOMETRY } from '../../workers/models/image-detail.ts';
+import { offeredDetail, planImage, SMOLVLM_GEOMETRY } from '../../workers/models/image-detail.ts';
 import type { ModelEntry } from '../../workers/models/registry.ts';
 import type { Capabilities } from '../../workers/protocol.ts';
 import { loadedModel } from './runtime-state.ts';
 import { useChatController } from './useChatController.ts';
 import './app.css';
 
-const SUGGESTIONS = ['Describe this image in detail.', 'What does this chart show?', 'Read the text in this screenshot.'];
 /** Where the chat list becomes a drawer; the same width as the media query in app.css. */
 const NARROW_SCREEN = '(max-width: 54rem)';
 
@@ -90,7 +90,9 @@ export function App() {
   const missingBytes = useMissingBytes(selectedModel, catalog.capabilities);
   const device = loaded?.device ?? predictDevice(settings.backend, catalog.capabilities);
   const geometry = selectedModel?.geometry ?? SMOLVLM_GEOMETRY;
-  const tokensFor = (image: Attachment) => planImage(image.width, image.height, settings.detail, device, geometry).imageTokens;
+  // The detail the selected model is given (a model may offer only the ones it was trained for).
+  const detail = offeredDetail(settings.detail, selectedModel?.details);
+  const tokensFor = (image: Attachment) => planImage(image.width, image.height, detail, device, geometry).imageTokens;
   const modelNames = Object.fromEntries((catalog.models ?? []).map((entry) => [entry.id, entry.name]));
   const firstImage = composer.attachments[0];
   const example = firstImage
@@ -192,24 +194,10 @@ export function App() {
               cache={catalog.cache}
               onLoad={chat.loadSelectedModel}
               onRetry={chat.retryLoad}
+              onUseBuiltIn={chat.selectModel}
             />
             {conversation.messages.length === 0 ? (
-              <section className="empty-state" aria-labelledby="empty-title">
-                <h1 id="empty-title">Ask about an image</h1>
-                <p className="muted">
-                  Drop a photo, chart or screenshot anywhere, paste one, or add it with the button below. The model runs on your device: nothing is
-                  uploaded.
-                </p>
-                <ul className="suggestions" aria-label="Suggestions">
-                  {SUGGESTIONS.map((suggestion) => (
-                    <li key={suggestion}>
-                      <button type="button" className="suggestion" onClick={() => composer.setDraft(suggestion)}>
-                        {suggestion}
-                      </button>
-                    </li>
-                  ))}
-                </ul>
-              </section>
+              <EmptyState model={selectedModel ?? null} onSuggestion={composer.setDraft} onExample={(file) => composer.addFiles([file])} />
             ) : (
               <>
                 <h1 className="visually-hidden">{conversation.title || 'Chat'}</h1>
@@ -235,7 +223,7 @@ export function App() {
             stopping={runtime.status === 'generating' && runtime.stopping}
             maxImages={maxImages}
             tokensFor={tokensFor}
-            detailLabel={`${settings.detail} detail`}
+            detailLabel={`${detail} detail`}
             onSend={() => void send()}
             onStop={chat.stop}
             onView={setViewing}
@@ -258,6 +246,7 @@ export function App() {
           device={device}
           geometry={geometry}
           example={example}
+          model={selectedModel}
         >
           <ModelsStoragePanel loadedModelId={loaded?.modelId ?? null} />
           <section className="setting" aria-labelledby="benchmark-title">

@@ -1,7 +1,8 @@
 /**
- * What the model is doing, never a silent spinner: before a Hub download its size and a button;
- * while loading the phase, total and per-file bytes, rate and time left; after a failure the
- * reason with Retry (and Run on CPU when the GPU was the problem).
+ * What the model is doing, never a silent spinner: before a Hub download its size and a button,
+ * with the built-in model offered beside it (it needs no download); while loading the phase,
+ * total and per-file bytes, rate and time left; after a failure the reason with Retry (Run on CPU
+ * when the GPU was the problem, and the built-in model when a download could not be made).
  */
 import { formatBytes, formatDuration, formatRate } from '../lib/format.ts';
 import { WarningIcon } from '../lib/icons.tsx';
@@ -36,6 +37,7 @@ export function LoadStatus({
   cache,
   onLoad,
   onRetry,
+  onUseBuiltIn,
 }: {
   runtime: RuntimeState;
   models: ModelEntry[] | null;
@@ -45,8 +47,11 @@ export function LoadStatus({
   cache: Record<string, CacheStatus>;
   onLoad: () => void;
   onRetry: (device?: DeviceRequest) => void;
+  /** Switches to another model (here: the built-in one, which then loads at once). */
+  onUseBuiltIn: (id: string) => void;
 }) {
   const nameOf = (id: string) => models?.find((entry) => entry.id === id)?.name ?? id;
+  const builtIn = models?.find((entry) => entry.builtIn) ?? null;
 
   if (runtime.status === 'loading-model') {
     const progress = runtime.progress;
@@ -96,6 +101,7 @@ export function LoadStatus({
 
   if (runtime.status === 'error') {
     const gpu = runtime.device === 'webgpu' || /WebGpu|GpuDevice/.test(runtime.error.name);
+    const offerBuiltIn = builtIn !== null && builtIn.id !== runtime.modelId;
     return (
       <section className="load-status error" aria-label="Model loading failed">
         <p className="load-status-error">
@@ -113,7 +119,17 @@ export function LoadStatus({
               Run on CPU
             </button>
           )}
+          {offerBuiltIn && (
+            <button type="button" className="button primary small" onClick={() => onUseBuiltIn(builtIn.id)}>
+              Use the built-in {builtIn.name}
+            </button>
+          )}
         </div>
+        {offerBuiltIn && (
+          <p className="load-status-builtin muted">
+            {builtIn.name} is part of this app and needs no download. {builtIn.knows}
+          </p>
+        )}
       </section>
     );
   }
@@ -121,20 +137,36 @@ export function LoadStatus({
   const loadedId = runtime.status === 'ready' || runtime.status === 'generating' ? runtime.model.modelId : null;
   if (!selected || loadedId === selected.id) return null;
   const facts = modelFacts(selected, backend, capabilities, cache[selected.id]);
+  // First run: the Hub download needs the person's go-ahead; the built-in model does not.
+  const offerBuiltIn = builtIn !== null && !facts.ready;
   return (
     <section className="load-status idle" aria-label="Model not loaded">
       <p>
         <strong>{selected.name}</strong>{' '}
-        {isServedHere(selected)
-          ? `is served by this site (${facts.size}).`
-          : facts.ready
-            ? `is downloaded (${facts.size}) and loads from this device's cache.`
-            : `downloads ${facts.size} once from Hugging Face, then runs on this device.`}{' '}
+        {selected.builtIn
+          ? `is built into this app (${facts.size}) and works offline. ${selected.knows ?? ''}`
+          : isServedHere(selected)
+            ? `is served by this site (${facts.size}).`
+            : facts.ready
+              ? `is downloaded (${facts.size}) and loads from this device's cache.`
+              : `downloads ${facts.size} once from Hugging Face, then runs on this device.`}{' '}
         <span className="muted">It loads when you send your first message.</span>
       </p>
-      <button type="button" className="button primary small" onClick={onLoad}>
-        {facts.ready ? 'Load model' : 'Download and load'}
-      </button>
+      <div className="load-status-actions">
+        <button type="button" className="button primary small" onClick={onLoad}>
+          {facts.ready ? 'Load model' : 'Download and load'}
+        </button>
+        {offerBuiltIn && (
+          <button type="button" className="button secondary small" onClick={() => onUseBuiltIn(builtIn.id)}>
+            Try the built-in {builtIn.name} now
+          </button>
+        )}
+      </div>
+      {offerBuiltIn && (
+        <p className="load-status-builtin muted">
+          No download: {builtIn.name} is part of this app. {builtIn.knows}
+        </p>
+      )}
     </section>
   );
 }

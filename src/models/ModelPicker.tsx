@@ -16,12 +16,13 @@ export interface ModelFacts {
   ready: boolean;
 }
 
-/** "231 MB for WebGPU", "On this site" / "Downloaded" / "Downloads from Hugging Face". */
+/** "231 MB for WebGPU", "Built in" / "On this site" / "Downloaded" / "Downloads from Hugging Face". */
 export function modelFacts(entry: ModelEntry, backend: DeviceRequest, capabilities: Capabilities | null, cache: CacheStatus | undefined): ModelFacts {
   const device = predictDevice(backend, capabilities);
   const plan = downloadPlan(entry, device, device === 'webgpu' && Boolean(capabilities?.webgpu.shaderF16));
   const size = plan ? `${entry.sizesAreEstimates ? '≈ ' : ''}${formatBytes(plan.bytes)} for ${device === 'webgpu' ? 'WebGPU' : 'CPU'}` : `does not run on ${device === 'webgpu' ? 'WebGPU' : 'the CPU'}`;
   const downloaded = Boolean(cache && cache.totalFiles > 0 && cache.cachedFiles === cache.totalFiles);
+  if (entry.builtIn) return { size, where: 'Built in · works offline', ready: true };
   if (isServedHere(entry)) return { size, where: downloaded ? 'On this site · cached' : 'On this site', ready: true };
   if (downloaded) return { size, where: 'Downloaded', ready: true };
   if (cache && cache.cachedFiles > 0) return { size, where: `Partly downloaded (${cache.cachedFiles} of ${cache.totalFiles} files)`, ready: false };

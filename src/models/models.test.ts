@@ -4,6 +4,8 @@ import type { Capabilities } from '../../workers/protocol.ts';
 import { backendLabel, downloadPlan, fileUrl, predictDevice, resolveStartModel } from './catalog.ts';
 import { addSample, timeLeftMs, transferRate } from './progress-meter.ts';
 
+const smol256 = CURATED_MODELS.find((entry) => entry.id === 'SmolVLM-256M-Instruct')!;
+
 const testModel = mergeRegistry([
   {
     id: 'SmolVLM-test-tiny',
@@ -20,7 +22,7 @@ const testModel = mergeRegistry([
 describe('catalog', () => {
   it('sizes a download for the backend that will run it', () => {
     expect(downloadPlan(testModel, 'wasm', false)).toMatchObject({ bytes: 7300, dtypes: { decoder_model_merged: 'fp32' } });
-    const hub = CURATED_MODELS[0]!;
+    const hub = smol256;
     const gpu = downloadPlan(hub, 'webgpu', true)!;
     const cpu = downloadPlan(hub, 'wasm', false)!;
     expect(gpu.dtypes.decoder_model_merged).toBe('q4f16');
@@ -31,7 +33,7 @@ describe('catalog', () => {
 
   it('knows the cache key of each file', () => {
     expect(fileUrl(testModel, 'onnx/decoder_model_merged.onnx', 'http://127.0.0.1:4173')).toBe('http://127.0.0.1:4173/models/SmolVLM-test-tiny/onnx/decoder_model_merged.onnx');
-    expect(fileUrl(CURATED_MODELS[0]!, 'config.json', 'http://x')).toBe('https://huggingface.co/HuggingFaceTB/SmolVLM-256M-Instruct/resolve/main/config.json');
+    expect(fileUrl(smol256, 'config.json', 'http://x')).toBe('https://huggingface.co/HuggingFaceTB/SmolVLM-256M-Instruct/resolve/main/config.json');
   });
 
   it('predicts the device and labels the backend', () => {

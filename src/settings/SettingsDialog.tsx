@@ -3,7 +3,7 @@
  * for an actual image, computed with the processor's own arithmetic) and the backend.
  */
 import { useId, type ReactNode } from 'react';
-import { planImage, type ImageGeometry } from '../../workers/models/image-detail.ts';
+import { offeredDetail, planImage, type ImageGeometry } from '../../workers/models/image-detail.ts';
 import type { Capabilities, Device, DeviceRequest, ImageDetail } from '../../workers/protocol.ts';
 import { Modal } from '../lib/Modal.tsx';
 import { ANSWER_LENGTH, ANSWER_LENGTH_PRESETS, type Settings } from './settings.ts';
@@ -29,6 +29,7 @@ export function SettingsDialog({
   device,
   geometry,
   example,
+  model,
   children,
 }: {
   settings: Settings;
@@ -39,6 +40,8 @@ export function SettingsDialog({
   device: Device;
   geometry: ImageGeometry;
   example: DetailExample;
+  /** The selected model: some offer only the details they were trained for. */
+  model?: { name: string; details?: readonly ImageDetail[] } | null;
   /** Extra sections, e.g. the "Models & storage" panel. */
   children?: ReactNode;
 }) {
@@ -128,10 +131,16 @@ export function SettingsDialog({
         <p className="setting-help">
           Image tokens for {example.label} ({example.width} × {example.height}) on {device === 'webgpu' ? 'WebGPU' : 'the CPU'}:
         </p>
+        {model?.details && !model.details.includes(settings.detail) && (
+          <p className="setting-note" role="note">
+            {model.name} was trained for {model.details.join(' and ')} only, so its images go at {DETAIL_TEXT[offeredDetail(settings.detail, model.details)].title.toLowerCase()} detail.
+          </p>
+        )}
         {(['low', 'auto', 'high'] as const).map((detail) => {
           const plan = planImage(example.width, example.height, detail, device, geometry);
+          const offered = !model?.details || model.details.includes(detail);
           return (
-            <label className="choice" key={detail}>
+            <label className={`choice ${offered ? '' : 'not-offered'}`} key={detail}>
               <input type="radio" name={`${id}-detail`} checked={settings.detail === detail} onChange={() => onChange({ detail })} />
               <span>
                 <span className="choice-title">
@@ -140,7 +149,10 @@ export function SettingsDialog({
                     {plan.imageTokens.toLocaleString('en-US')} tokens · {plan.frames} {plan.frames === 1 ? 'frame' : 'frames'}
                   </span>
                 </span>
-                <span className="choice-blurb">{DETAIL_TEXT[detail].blurb}</span>
+                <span className="choice-blurb">
+                  {DETAIL_TEXT[detail].blurb}
+                  {!offered && ` Not offered by ${model!.name}: it gets ${DETAIL_TEXT[offeredDetail(detail, model!.details)].title.toLowerCase()} instead.`}
+                </span>
               </span>
             </label>
           );

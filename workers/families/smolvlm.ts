@@ -16,7 +16,7 @@ import {
 } from '@huggingface/transformers';
 import { ContextOverflowError, InvalidRequestError, ModelLoadError, TooManyImagesError, VlmError } from '../errors.ts';
 import { beginModelLoad } from '../model-store/index.ts';
-import { expandImagePlaceholder, planImage, type ImagePlan } from '../models/image-detail.ts';
+import { expandImagePlaceholder, offeredDetail, planImage, type ImagePlan } from '../models/image-detail.ts';
 import { filesForDtypes, MAX_IMAGES_PER_MESSAGE, type ModelEntry } from '../models/registry.ts';
 import type { ChatTurn, Device, DtypeMap, LoadProgress } from '../protocol.ts';
 import type { OrtSession, OrtTensor } from '../runtime/ort-types.ts';
@@ -190,8 +190,9 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
     };
   },
 
-  preparePrompt(model, conversation, images, detail): PreparedPrompt {
+  preparePrompt(model, conversation, images, requestedDetail): PreparedPrompt {
     const tokenizer = model.processor.tokenizer!;
+    const detail = offeredDetail(requestedDetail, model.entry.details);
     const promptImages: { id: string; image: RawImage; plan: ImagePlan }[] = [];
     const messages = conversation.map((turn: ChatTurn) => {
       const turnImages = turn.role === 'user' ? (turn.images ?? []) : [];

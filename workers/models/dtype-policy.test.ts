@@ -38,7 +38,7 @@ describe('dtype policy', () => {
 
 describe('registry', () => {
   it('knows the three curated SmolVLM models with their Hub ids and context lengths', () => {
-    expect(CURATED_MODELS.map((m) => m.source.kind === 'hub' && m.source.repo)).toEqual([
+    expect(CURATED_MODELS.flatMap((m) => (m.source.kind === 'hub' ? [m.source.repo] : []))).toEqual([
       'HuggingFaceTB/SmolVLM-256M-Instruct',
       'HuggingFaceTB/SmolVLM-500M-Instruct',
       'HuggingFaceTB/SmolVLM-Instruct',
@@ -69,6 +69,13 @@ describe('registry', () => {
     expect(merged.find((m) => m.id === 'SmolVLM-500M-Instruct')?.source.kind).toBe('hub');
     expect(merged.find((m) => m.id === 'SmolVLM-test-tiny')?.name).toBe('Tiny');
     expect(parseOriginIndex(null)).toEqual([]);
+  });
+
+  it('lists the built-in model first where this origin serves it, and not at all where it does not', () => {
+    const served = mergeRegistry(parseOriginIndex({ models: [{ id: 'SmolVLM-test-tiny', files: [] }, { id: 'shapes-demo', files: [{ path: 'config.json', size: 1 }] }] }));
+    expect(served.map((m) => m.id)).toEqual(['shapes-demo', 'SmolVLM-256M-Instruct', 'SmolVLM-500M-Instruct', 'SmolVLM-Instruct', 'SmolVLM-test-tiny']);
+    expect(served[0]).toMatchObject({ builtIn: true, details: ['low', 'auto'], source: { kind: 'origin', baseUrl: '/models/shapes-demo/' }, files: [{ path: 'config.json', size: 1 }] });
+    expect(mergeRegistry([]).map((m) => m.id)).not.toContain('shapes-demo');
   });
 
   describe('planDevices', () => {

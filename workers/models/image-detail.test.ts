@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandImagePlaceholder, planImage, resizeToLongestEdge, tileGrid } from './image-detail.ts';
+import { expandImagePlaceholder, offeredDetail, planImage, resizeToLongestEdge, tileGrid } from './image-detail.ts';
 
 describe('image detail arithmetic (mirrors Idefics3ImageProcessor)', () => {
   it('high = processor default: a 224 px image is upscaled to 2048 and cut into 4x4 tiles + global = 1088 tokens', () => {
@@ -45,5 +45,15 @@ describe('image detail arithmetic (mirrors Idefics3ImageProcessor)', () => {
 
   it('rejects empty images', () => {
     expect(() => planImage(0, 10, 'auto', 'wasm')).toThrow(RangeError);
+  });
+});
+
+describe('offeredDetail', () => {
+  it('gives a model only the details it offers: the nearest below, else its lowest', () => {
+    expect(offeredDetail('high', undefined)).toBe('high');
+    expect(offeredDetail('high', ['low', 'auto'])).toBe('auto');
+    expect(offeredDetail('auto', ['low', 'auto'])).toBe('auto');
+    expect(offeredDetail('auto', ['low'])).toBe('low');
+    expect(offeredDetail('low', ['auto', 'high'])).toBe('auto');
   });
 });

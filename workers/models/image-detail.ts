@@ -35,6 +35,21 @@ export interface ImagePlan {
  */
 export const AUTO_DETAIL_MAX_EDGE: Record<Device, number> = { wasm: 1024, webgpu: 1536 };
 
+const DETAIL_ORDER: readonly ImageDetail[] = ['low', 'auto', 'high'];
+
+/**
+ * The detail a model is actually given: the requested one when the model offers it, else the
+ * nearest it offers below (else its lowest). A model trained only on what `low` and `auto` send
+ * (the built-in demo) answers wrongly at `high`, so it never receives it.
+ */
+export function offeredDetail(requested: ImageDetail, offered?: readonly ImageDetail[]): ImageDetail {
+  if (!offered || offered.length === 0 || offered.includes(requested)) return requested;
+  const rank = (detail: ImageDetail) => DETAIL_ORDER.indexOf(detail);
+  const below = offered.filter((detail) => rank(detail) < rank(requested));
+  if (below.length === 0) return offered[0]!;
+  return below.reduce((best, detail) => (rank(detail) > rank(best) ? detail : best));
+}
+
 /** The processor's resize of (width, height) so the longest edge becomes `longestEdge` (up or down). */
 export function resizeToLongestEdge(width: number, height: number, longestEdge: number): [number, number] {
   const factor = Math.min(longestEdge / width, longestEdge / height);

@@ -4,7 +4,7 @@
  * `npm run test-model` and `npm run fetch-model`). A model present on our origin is loaded from
  * there, never from the Hub. Pure data and functions: the page imports this module too.
  */
-import type { Dtype, DtypeMap, SessionName } from '../protocol.ts';
+import type { Dtype, DtypeMap, ImageDetail, SessionName } from '../protocol.ts';
 import { SMOLVLM_GEOMETRY, type ImageGeometry } from './image-detail.ts';
 
 export const SESSION_NAMES: readonly SessionName[] = ['vision_encoder', 'embed_tokens', 'decoder_model_merged'];
@@ -47,6 +47,12 @@ export interface ModelEntry {
   files: ModelFile[];
   /** True when sizes are estimates from parameter counts (exact per-file sizes not bundled). */
   sizesAreEstimates: boolean;
+  /** Ships with the app: served from our origin, no download to consent to, works offline. */
+  builtIn?: boolean;
+  /** The image details the model was trained for, lowest first; absent means every detail. */
+  details?: readonly ImageDetail[];
+  /** What the model can and cannot do, in one line, for the picker and the first-run card. */
+  knows?: string;
 }
 
 /** Files every SmolVLM-format model needs besides ONNX (transformers.js fetches these). */
@@ -126,7 +132,29 @@ function estimatedFiles(fp32Bytes: Record<SessionName, number>, configs: ModelFi
   return files;
 }
 
+/**
+ * The model that ships with the app: a small SmolVLM-format model trained here on generated
+ * scenes of simple shapes (scripts/demo-model, docs/demo-model.md). Its files and their sha256
+ * are listed in public/models/index.json like any model this origin serves.
+ */
+export const BUILT_IN_MODEL: ModelEntry = {
+  id: 'shapes-demo',
+  name: 'Shapes demo',
+  family: 'smolvlm',
+  source: { kind: 'origin', baseUrl: '/models/shapes-demo/' },
+  description: 'Built in, works offline: a demo that answers questions about simple shapes.',
+  knows:
+    'It counts circles, squares and triangles, names their colours and says where they are; it knows nothing about photos, charts or text.',
+  contextLength: 2048,
+  geometry: SMOLVLM_GEOMETRY,
+  files: [],
+  sizesAreEstimates: false,
+  builtIn: true,
+  details: ['low', 'auto'],
+};
+
 export const CURATED_MODELS: readonly ModelEntry[] = [
+  BUILT_IN_MODEL,
   {
     id: 'SmolVLM-256M-Instruct',
     name: 'SmolVLM 256M',
@@ -220,6 +248,7 @@ export function mergeRegistry(originModels: readonly OriginModelListing[], origi
     const curated = byId.get(listing.id);
     byId.delete(listing.id);
     merged.push({
+      ...curated,
       id: listing.id,
       name: listing.name ?? curated?.name ?? listing.id,
       family: listing.family ?? curated?.family ?? 'smolvlm',
@@ -231,7 +260,10 @@ export function mergeRegistry(originModels: readonly OriginModelListing[], origi
       sizesAreEstimates: false,
     });
   }
-  return [...CURATED_MODELS.filter((entry) => byId.has(entry.id)), ...merged];
+  // A curated model that lives on our origin (the built-in one) exists only where it is served.
+  const hubOnly = CURATED_MODELS.filter((entry) => byId.has(entry.id) && entry.source.kind === 'hub');
+  // Built-in models first, then the Hub's, then the rest this origin serves.
+  return [...merged.filter((entry) => entry.builtIn), ...hubOnly, ...merged.filter((entry) => !entry.builtIn)];
 }
 
 /** Fetches `/models/index.json`; an absent or broken index means "no models on this origin". */

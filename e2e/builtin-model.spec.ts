@@ -1,0 +1,230 @@
+/**
+ * The built-in shapes-demo model as the browser tests' oracle of meaning. Its answers are right
+ * or wrong, so these tests catch what random weights never could: a wrong normalisation, images
+ * in the wrong order, an image lost from the KV cache, a prompt laid out unlike the one it was
+ * trained on. The questions come from its held-out set (scripts/demo-model/heldout, never trained
+ * on), asked through the chat page as a person does: image picked or dropped, question typed,
+ * Enter. The samples are fixed (the first chats of each kind), not chosen by their results.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { gradeAnswer, HELDOUT_DIR, loadHeldout, QUESTION_TYPES, type HeldoutChat } from '../scripts/demo-model/heldout.ts';
+import { BUILT_IN_MODEL } from '../workers/models/registry.ts';
+import { answers, dropFiles, messageBox, openChat, pickFiles, statOf, tagAnswers, thumbnails, waitForAnswer, type FileSpec } from './chat-helpers.ts';
+import { appOriginOf, connectedWidget, startHost, type Server } from './embed-helpers.ts';
+import { expect, test } from './fixtures.ts';
+import { DIST, openControlled } from './pwa-helpers.ts';
+import { startPwaServer } from './pwa-server.ts';
+
+const heldout = loadHeldout();
+
+function imageFile(name: string): FileSpec {
+  return { name: path.basename(name), mimeType: name.endsWith('.jpg') ? 'image/jpeg' : 'image/png', buffer: readFileSync(path.join(HELDOUT_DIR, name)) };
+}
+
+/** The first `count` held-out chats whose first question is of `type`. */
+function firstChats(type: string, count: number, filter: (chat: HeldoutChat) => boolean = () => true): HeldoutChat[] {
+  return heldout.chats.filter((chat) => chat.turns[0]!.type === type && filter(chat)).slice(0, count);
+}
+
+/** Types the question, presses Enter and returns the finished answer's text. */
+async function ask(page: Page, question: string): Promise<string> {
+  const before = await answers(page).count();
+  await messageBox(page).fill(question);
+  await messageBox(page).press('Enter');
+  await expect(answers(page)).toHaveCount(before + 1);
+  const answer = await waitForAnswer(page);
+  return (await answer.locator('.answer-body').innerText()).trim();
+}
+
+async function newChat(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'New chat' }).click();
+  await expect(answers(page)).toHaveCount(0);
+}
+
+/** Asks a held-out chat's questions in a new chat; returns each answer with its grade. */
+async function askChat(page: Page, chat: HeldoutChat, add: (page: Page, files: FileSpec[]) => Promise<void> = pickFiles) {
+  await newChat(page);
+  await add(page, chat.images.map(imageFile));
+  await expect(thumbnails(page)).toHaveCount(chat.images.length);
+  const results = [];
+  for (const turn of chat.turns) {
+    const got = await ask(page, turn.question);
+    results.push({ question: turn.question, expected: turn.answer, got, right: gradeAnswer(got, turn.answer) });
+  }
+  return results;
+}
+
+const openBuiltIn = (page: Page, settings: Record<string, unknown> = {}) => openChat(page, { maxNewTokens: 8, ...settings }, { model: BUILT_IN_MODEL.id });
+
+test.describe('built-in model', () => {
+  test('answers held-out questions of every type through the chat page', async ({ page }) => {
+    await openBuiltIn(page);
+    const sample = QUESTION_TYPES.flatMap((type) => firstChats(type, 2)).map((chat) => ({ ...chat, turns: chat.turns.slice(0, 1) }));
+    expect(sample).toHaveLength(QUESTION_TYPES.length * 2);
+    const results = [];
+    for (const chat of sample) results.push(...(await askChat(page, chat)));
+    expect(results.filter((result) => !result.right)).toEqual([]);
+  });
+
+  test('answers follow-ups in the same chat right, reusing the cached image and earlier turns', async ({ page }) => {
+    await openBuiltIn(page);
+    for (const chat of heldout.chats.filter((candidate) => candidate.turns.length === 3).slice(0, 2)) {
+      const results = await askChat(page, chat);
+      expect(results.filter((result) => !result.right)).toEqual([]);
+      // Each follow-up reused the whole earlier prompt: at least the image's 64 tokens and more.
+      const shown = answers(page);
+      expect(await statOf(shown.nth(1), 'Reused')).toBeGreaterThan(64);
+      expect(await statOf(shown.nth(2), 'Reused')).toBeGreaterThan(await statOf(shown.nth(1), 'Reused'));
+    }
+  });
+
+  test('compares two images dropped into one message, in their order', async ({ page }) => {
+    await openBuiltIn(page);
+    for (const chat of firstChats('compare_images', 3)) {
+      const [result] = await askChat(page, chat, dropFiles);
+      expect(result).toMatchObject({ right: true });
+      // The same two images the other way round: the answer turns round too.
+      const swapped = await askChat(page, { images: [...chat.images].reverse(), turns: chat.turns }, dropFiles);
+      const flipped = chat.turns[0]!.answer === 'first' ? 'second' : 'first';
+      expect(gradeAnswer(swapped[0]!.got, flipped), `${chat.turns[0]!.question} with the images swapped`).toBe(true);
+    }
+  });
+
+  test('answers right at detail low and auto, which send different frames', async ({ page }) => {
+    await openBuiltIn(page, { detail: 'auto' });
+    // Images large enough for auto to tile them (longest side over 512 px).
+    const big = heldout.chats.filter((chat) => chat.images.length === 1 && /count_shape|where/.test(chat.turns[0]!.type)).slice(0, 40);
+    const tiled = [];
+    for (const chat of big) {
+      if (tiled.length === 2) break;
+      const file = imageFile(chat.images[0]!);
+      const size = await page.evaluate(async ({ base64, type }) => {
+        const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type }));
+        return Math.max(bitmap.width, bitmap.height);
+      }, { base64: file.buffer.toString('base64'), type: file.mimeType });
+      if (size > 700) tiled.push(chat);
+    }
+    expect(tiled).toHaveLength(2);
+    for (const detail of ['auto', 'low'] as const) {
+      if (detail === 'low') {
+        await page.getByRole('button', { name: 'Settings' }).click();
+        await page.getByRole('dialog', { name: 'Settings' }).getByRole('radio', { name: /^Low/ }).check();
+        await page.keyboard.press('Escape');
+      }
+      for (const chat of tiled) {
+        const [result] = await askChat(page, { ...chat, turns: chat.turns.slice(0, 1) });
+        expect(result).toMatchObject({ right: true });
+        const imageTokens = await statOf(answers(page).last(), 'Image');
+        if (detail === 'low') expect(imageTokens).toBe(64);
+        else expect(imageTokens).toBeGreaterThan(64);
+      }
+    }
+  });
+
+  test('regenerate gives the same right answer (greedy)', async ({ page }) => {
+    await openBuiltIn(page);
+    const chat = firstChats('count_all', 1)[0]!;
+    const [first] = await askChat(page, { ...chat, turns: chat.turns.slice(0, 1) });
+    expect(first).toMatchObject({ right: true });
+    const old = await tagAnswers(page);
+    await page.getByRole('button', { name: 'Regenerate' }).click();
+    await expect(old).toHaveCount(0);
+    const again = await waitForAnswer(page);
+    expect((await again.locator('.answer-body').innerText()).trim()).toBe(first!.got);
+  });
+
+  test('"Try an example" puts a scene in the composer with questions the model answers right', async ({ page, baseURL }) => {
+    await openBuiltIn(page);
+    const examples = (await (await page.request.get(`${baseURL}/examples/shapes/examples.json`)).json()) as { examples: { questions: { question: string; answer: string }[] }[] };
+    const example = examples.examples[0]!;
+    await page.getByRole('button', { name: 'Try an example' }).click();
+    await expect(thumbnails(page)).toHaveCount(1);
+    const suggestions = page.getByRole('list', { name: 'Suggestions' }).getByRole('button');
+    await expect(suggestions).toHaveText(example.questions.map((item) => item.question));
+    await suggestions.first().click();
+    await expect(messageBox(page)).toHaveValue(example.questions[0]!.question);
+    await messageBox(page).press('Enter');
+    const answer = await waitForAnswer(page);
+    expect(gradeAnswer(await answer.locator('.answer-body').innerText(), example.questions[0]!.answer)).toBe(true);
+  });
+
+  test('the first-run card offers the built-in model beside the download, and a failed download offers it again', async ({ page, externalRequests }) => {
+    await openChat(page, { maxNewTokens: 8 }, { model: 'SmolVLM-256M-Instruct', waitForModel: false });
+    const card = page.getByRole('region', { name: 'Model not loaded' });
+    await expect(card.getByRole('button', { name: 'Download and load' })).toBeVisible();
+    await expect(card.getByRole('button', { name: `Try the built-in ${BUILT_IN_MODEL.name} now` })).toBeVisible();
+    await expect(card).toContainText('No download');
+
+    // The Hub is unreachable here (the fixture blocks every other origin): the download fails.
+    await card.getByRole('button', { name: 'Download and load' }).click();
+    const failed = page.getByRole('region', { name: 'Model loading failed' });
+    await expect(failed).toBeVisible({ timeout: 60_000 });
+    expect(externalRequests.length).toBeGreaterThan(0);
+    expect(externalRequests.every((url) => url.startsWith('https://huggingface.co/'))).toBe(true);
+    externalRequests.length = 0;
+    await failed.getByRole('button', { name: `Use the built-in ${BUILT_IN_MODEL.name}` }).click();
+    await expect(page.locator('.app')).toHaveAttribute('data-runtime', 'ready', { timeout: 120_000 });
+    await expect(page.getByRole('button', { name: `Model: ${BUILT_IN_MODEL.name}` })).toBeVisible();
+    const chat = firstChats('colour_of_shape', 1)[0]!;
+    const [result] = await askChat(page, { ...chat, turns: chat.turns.slice(0, 1) });
+    expect(result).toMatchObject({ right: true });
+  });
+
+  test('on WebGPU it gives the right answers too @webgpu', async ({ page, backend }) => {
+    test.skip(backend !== 'webgpu', 'the WASM project runs the full sample above');
+    await openBuiltIn(page, { backend: 'webgpu' });
+    await expect(page.locator('summary[aria-label^="Backend: WebGPU"]')).toBeVisible();
+    const sample = QUESTION_TYPES.flatMap((type) => firstChats(type, 1)).map((chat) => ({ ...chat, turns: chat.turns.slice(0, 1) }));
+    const results = [];
+    for (const chat of sample) results.push(...(await askChat(page, chat)));
+    expect(results.filter((result) => !result.right)).toEqual([]);
+  });
+});
+
+test.describe('built-in model in the widget and offline', () => {
+  let host: Server | undefined;
+  test.afterEach(async ({ context }) => {
+    for (const open of context.pages()) await open.close();
+    await host?.close();
+    host = undefined;
+  });
+
+  test("the widget's ask() answers about a host page's image", async ({ page, baseURL }) => {
+    host = await startHost(appOriginOf(baseURL), { crossOriginIsolated: true, model: BUILT_IN_MODEL.id });
+    await page.goto(`${host.url}/`);
+    await connectedWidget(page, host.url);
+    for (const chat of [firstChats('count_shape', 1)[0]!, firstChats('compare_images', 1)[0]!]) {
+      const files = chat.images.map(imageFile);
+      const answer = await page.evaluate(
+        async ({ images, question }) => {
+          const blobs = images.map(({ base64, type }) => new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type }));
+          const element = document.querySelector('vlm-chat') as HTMLElement & { ask(request: { text: string; images: Blob[] }): Promise<string>; reset(): void };
+          element.reset();
+          return element.ask({ text: question, images: blobs });
+        },
+        { images: files.map((file) => ({ base64: file.buffer.toString('base64'), type: file.mimeType })), question: chat.turns[0]!.question },
+      );
+      expect(gradeAnswer(answer, chat.turns[0]!.answer), `${chat.turns[0]!.question} -> ${answer}`).toBe(true);
+    }
+  });
+
+  test('the installed app answers offline with the built-in model, never loaded before', async ({ page, context }) => {
+    const server = await startPwaServer(DIST);
+    try {
+      await openControlled(page, `${server.url}/?model=${BUILT_IN_MODEL.id}`);
+      await context.setOffline(true);
+      await server.close();
+      await page.reload();
+      await expect(page.locator('.app')).toHaveAttribute('data-runtime', /idle|ready/);
+      await page.getByRole('button', { name: 'Load model' }).click();
+      await expect(page.locator('.app')).toHaveAttribute('data-runtime', 'ready', { timeout: 120_000 });
+      const chat = firstChats('where', 1)[0]!;
+      const [result] = await askChat(page, { ...chat, turns: chat.turns.slice(0, 1) });
+      expect(result).toMatchObject({ right: true });
+    } finally {
+      await server.close().catch(() => undefined);
+    }
+  });
+});

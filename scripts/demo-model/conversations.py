@@ -1,0 +1,136 @@
+"""Chats about scenes, tokenised exactly as the app's worker builds its prompts (SmolVLM's chat
+template, then each <image> expanded per workers/models/image-detail.ts), with the ground truth
+the vision encoder's dense heads learn from.
+"""
+from __future__ import annotations
+
+import io
+import random
+from dataclasses import dataclass, field
+
+import torch
+from PIL import Image
+
+import processor
+import shapes_world as world
+from model import GRID, class_of
+from tokenizer import END_OF_UTTERANCE, Tokenizer
+
+SINGLE_IMAGE_TYPES = world.QUESTION_TYPES[:-1]
+
+
+@dataclass
+class Turn:
+    images: list[int]  # indices into Chat.scenes sent with this user message
+    question: world.Question
+
+
+@dataclass
+class Chat:
+    scenes: list[world.Scene]
+    pictures: list[Image.Image]
+    turns: list[Turn] = field(default_factory=list)
+
+
+def picture(scene: world.Scene, rng: random.Random) -> Image.Image:
+    """Rendered (anti-aliased or not) and passed through PNG or JPEG, as a person's file would be."""
+    img = world.render(scene, antialias=rng.random() < 0.75)
+    data, _ = world.encode(img, rng)
+    return Image.open(io.BytesIO(data)).convert("RGB")
+
+
+def sample_chat(rng: random.Random, max_turns: int = 4, two_image_share: float = 0.14) -> Chat:
+    if rng.random() < two_image_share:
+        a, b = world.sample_compare_pair(rng)
+        chat = Chat([a, b], [picture(a, rng), picture(b, rng)])
+        q = world.compare_question(a, b, rng)
+        assert q is not None
+        chat.turns.append(Turn([0, 1], world.Question(q.type, world.style(rng, q.text), q.answer)))
+        for _ in range(rng.randint(0, 2)):
+            q = world.compare_question(a, b, rng)
+            assert q is not None
+            chat.turns.append(Turn([], world.Question(q.type, world.style(rng, q.text), q.answer)))
+        return chat
+    scene = world.sample_scene(rng)
+    chat = Chat([scene], [picture(scene, rng)])
+    current = 0
+    for t in range(rng.randint(1, max_turns)):
+        images: list[int] = [current] if t == 0 else []
+        if t > 0 and rng.random() < 0.12:
+            # A later message brings a new image: the questions are about it from then on.
+            scene = world.sample_scene(rng)
+            chat.scenes.append(scene)
+            chat.pictures.append(picture(scene, rng))
+            current = len(chat.scenes) - 1
+            images = [current]
+        for _ in range(20):
+            q = world.sample_question(chat.scenes[current], rng, rng.choice(SINGLE_IMAGE_TYPES))
+            if q is not None:
+                chat.turns.append(Turn(images, q))
+                break
+    return chat
+
+
+@dataclass
+class Encoded:
+    ids: list[int]
+    supervised: list[bool]  # token i is an answer token the model must produce
+    frames: torch.Tensor  # [F, 3, 128, 128], in prompt order
+    global_frames: list[int]  # index into frames of each image's global frame
+    scenes: list[world.Scene]  # the scene of each global frame
+
+
+def prompt_segments(chat: Chat, layouts: list[tuple[int, int]], answers: list[str] | None = None):
+    """(text, supervised) pieces of the whole chat; answers default to the ground truth."""
+    segments: list[tuple[str, bool]] = [("<|im_start|>", False)]
+    for i, turn in enumerate(chat.turns):
+        # The template writes "User:" before an image and "User: " before text; the space goes with
+        # the question so that each piece tokenises as it does inside the whole prompt.
+        segments.append(("User:" + "".join(processor.expand_image_placeholder(*layouts[j]) for j in turn.images), False))
+        space = "" if turn.images else " "
+        segments.append((space + turn.question.text + END_OF_UTTERANCE + "\nAssistant:", False))
+        if answers is not None and i >= len(answers):
+            break
+        answer = turn.question.answer if answers is None else answers[i]
+        segments.append((" " + answer + END_OF_UTTERANCE, True))
+        segments.append(("\n", False))
+    return segments
+
+
+def centre_targets(scene: world.Scene) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Per cell of the global frame: class of the object centred there, its offset, and counts."""
+    classes = torch.zeros(GRID * GRID, dtype=torch.long)
+    offsets = torch.zeros(GRID * GRID, 2)
+    counts = torch.zeros(len(world.SHAPES) * len(world.COLOUR_NAMES))
+    for s in scene.shapes:
+        cx, cy = s.centre
+        gx, gy = cx / scene.width * GRID, cy / scene.height * GRID
+        cell = min(GRID - 1, int(gy)) * GRID + min(GRID - 1, int(gx))
+        k = class_of(s.kind, s.colour)
+        classes[cell] = k
+        offsets[cell] = torch.tensor([gx - int(gx), gy - int(gy)])
+        counts[k - 1] += 1
+    return classes, offsets, counts
+
+
+def encode_chat(chat: Chat, tok: Tokenizer, detail: str, device: str, rng: random.Random | None) -> Encoded:
+    frames: list[torch.Tensor] = []
+    global_frames: list[int] = []
+    layouts: list[tuple[int, int]] = []
+    # Frames in prompt order: images in the order the turns send them.
+    order = [j for turn in chat.turns for j in turn.images]
+    per_image: dict[int, tuple[torch.Tensor, int, int]] = {}
+    for j in sorted(set(order)):
+        per_image[j] = processor.frames_for(chat.pictures[j], detail, device, rng)
+    layouts = [(per_image[j][1], per_image[j][2]) if j in per_image else (0, 0) for j in range(len(chat.scenes))]
+    for j in order:
+        f = per_image[j][0]
+        frames.append(f)
+        global_frames.append(sum(x.shape[0] for x in frames) - 1)
+    ids: list[int] = []
+    supervised: list[bool] = []
+    for text, sup in prompt_segments(chat, layouts):
+        piece = tok.encode(text)
+        ids.extend(piece)
+        supervised.extend([sup] * len(piece))
+    return Encoded(ids, supervised, torch.cat(frames, 0), global_frames, [chat.scenes[j] for j in order])

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# npm run train-demo-model: installs what training needs, checks the tokenizer against
+# transformers.js, trains the shapes-demo model with a fixed seed (resuming from the last
+# checkpoint if a run was cut short), exports it into public/models/shapes-demo, writes the
+# held-out set and the app's example scenes, and evaluates PyTorch and the exported files in the
+# browser. Figures go to scripts/demo-model/.work/*.json and into docs/demo-model.md.
+#
+#   npm run train-demo-model [-- --steps N] [-- --fresh]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+HERE=scripts/demo-model
+WORK=$HERE/.work
+MODEL=public/models/shapes-demo
+STEPS=1500
+FRESH=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --steps) STEPS="$2"; shift 2 ;;
+    --fresh) FRESH=1; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+# Debian's PyTorch and ONNX; /usr/bin/python3 is the interpreter that sees them (another
+# python3 may come first on PATH).
+PY=/usr/bin/python3
+if ! $PY -c 'import torch, onnx, PIL, numpy' 2>/dev/null || [ ! -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ]; then
+  echo "Installing python3-torch python3-onnx python3-pil python3-numpy libopenblas0-pthread (Debian packages)"
+  SUDO=$([ "$(id -u)" = 0 ] && echo "" || echo sudo)
+  $SUDO apt-get update -qq
+  # Without OpenBLAS, torch runs on the reference BLAS, about ten times slower.
+  $SUDO apt-get install -y -qq python3-torch python3-onnx python3-pil python3-numpy libopenblas0-pthread >/dev/null
+fi
+[ -d node_modules ] || npm ci
+[ "$FRESH" = 1 ] && rm -rf "$WORK"
+mkdir -p "$WORK"
+START=$(date +%s)
+
+echo "== 1/6 tokenizer: Python and transformers.js must give the same ids"
+$PY -c "import sys; sys.path.insert(0, '$HERE'); import train, tokenizer as t; t.save(train.load_or_build_tokenizer('$WORK'), '$WORK/tokenizer.json')"
+mkdir -p "$WORK/tokenizer-check"
+cp "$WORK/tokenizer.json" "$WORK/tokenizer-check/tokenizer.json"
+echo '{"tokenizer_class": "GPT2Tokenizer", "add_prefix_space": false, "clean_up_tokenization_spaces": false}' > "$WORK/tokenizer-check/tokenizer_config.json"
+$PY $HERE/dump_tokenizer_cases.py "$WORK" "$WORK/tokenizer-cases.json"
+npx tsx $HERE/check-tokenizer.ts "$WORK/tokenizer-check" "$WORK/tokenizer-cases.json"
+
+echo "== 2/6 training ($STEPS steps, checkpoint every 100; rerun to resume)"
+# One BLAS thread: the data-generating worker process needs the other core (OpenBLAS's own
+# thread pool ignores torch.set_num_threads and made every step 3-6x slower on two cores).
+OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $PY $HERE/train.py --work "$WORK" --steps "$STEPS" --threads 1 --eval-every 500
+
+echo "== 3/6 export to $MODEL (fp32 and q8)"
+rm -rf "$MODEL"
+$PY $HERE/export.py --work "$WORK" --out "$MODEL"
+$PY -c "
+import json, sys, torch
+sys.path.insert(0, '$HERE')
+ckpt = torch.load('$WORK/checkpoint.pt')
+config = dict(ckpt['config'])
+config['_demo_model'] = {'description': 'Trained by npm run train-demo-model on generated scenes of simple shapes; see docs/demo-model.md.', 'steps': ckpt['step']}
+json.dump(config, open('$WORK/model-config.json', 'w'))
+"
+npx tsx $HERE/write-model-folder.ts --model "$MODEL" --tokenizer "$WORK/tokenizer.json" --config "$WORK/model-config.json"
+
+echo "== 4/6 held-out set (own seed) and example scenes"
+$PY $HERE/heldout.py --out $HERE/heldout --examples public/examples/shapes
+
+echo "== 5/6 held-out accuracy in PyTorch"
+$PY $HERE/evaluate.py --work "$WORK" --heldout $HERE/heldout --out "$WORK/eval-pytorch.json" --threads 2
+
+echo "== 6/6 held-out accuracy of the exported files, run by the app's worker in Chromium"
+bash scripts/ensure-chromium.sh
+npm run build >/dev/null
+npx tsx $HERE/evaluate-browser.ts --backend wasm --details low,auto --out "$WORK/eval-browser-wasm.json"
+# WebGPU here is SwiftShader (software, slow): a sample of every fifth chat.
+npx tsx $HERE/evaluate-browser.ts --backend webgpu --details auto --every 5 --out "$WORK/eval-browser-webgpu.json"
+npx tsx $HERE/report.ts --work "$WORK" --doc docs/demo-model.md --seconds $(( $(date +%s) - START ))

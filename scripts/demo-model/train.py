@@ -1,0 +1,287 @@
+"""Trains the shapes-demo model on CPU with a fixed seed, checkpointing so a run cut short resumes
+where it stopped.  /usr/bin/python3 scripts/demo-model/train.py --work <dir> [--steps N]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+from collections import defaultdict
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+import conversations as conv  # noqa: E402
+import shapes_world as world  # noqa: E402
+import tokenizer as toklib  # noqa: E402
+from model import Config, ShapesVLM  # noqa: E402
+
+SEED = 20261201
+BATCH = 24
+MICRO_BATCH = 8
+
+
+def tokenizer_corpus(rng: random.Random) -> list[str]:
+    """Every wording of every contract question and answer, plus the chat template's words."""
+    lines = ["<|im_start|>User: hi<end_of_utterance>\nAssistant: hi<end_of_utterance>\n", "User:", "Assistant:"]
+    for _ in range(3000):
+        scene = world.sample_scene(rng)
+        for qtype in world.QUESTION_TYPES[:-1]:
+            for q in world.candidates(scene, rng, qtype):
+                lines += [q.text, q.text.replace("colour", "color"), " " + q.answer]
+        other = world.sample_scene(rng)
+        q = world.compare_question(scene, other, rng)
+        if q:
+            lines += [q.text, " " + q.answer]
+    return lines
+
+
+def load_or_build_tokenizer(work: str) -> toklib.Tokenizer:
+    path = os.path.join(work, "merges.json")
+    if os.path.exists(path):
+        with open(path) as f:
+            return toklib.Tokenizer([tuple(m) for m in json.load(f)])
+    tok = toklib.build(tokenizer_corpus(random.Random(SEED + 1)))
+    with open(path, "w") as f:
+        json.dump(tok.merges, f)
+    return tok
+
+
+# --- Data ------------------------------------------------------------------------------------
+
+
+def schedule(step: int, total: int) -> dict:
+    """Curriculum: single-frame (detail low) chats first, while the vision heads learn and the
+    decoder learns to read them; then tiled layouts too (detail auto, WASM's and WebGPU's caps)."""
+    warm = step < int(total * 0.35)
+    return {
+        "auto_share": 0.0 if warm else 0.4,
+        "two_image_share": 0.12 if warm else 0.16,
+        "max_turns": 4 if warm else 5,
+    }
+
+
+def make_batch(step: int, total: int, tok: toklib.Tokenizer) -> list[conv.Encoded]:
+    rng = random.Random(SEED * 1000003 + step)
+    s = schedule(step, total)
+    out = []
+    for _ in range(BATCH):
+        chat = conv.sample_chat(rng, max_turns=s["max_turns"], two_image_share=s["two_image_share"])
+        detail = "auto" if rng.random() < s["auto_share"] else "low"
+        device = "webgpu" if rng.random() < 0.4 else "wasm"
+        out.append(conv.encode_chat(chat, tok, detail, device, rng))
+    return out
+
+
+class Batches(torch.utils.data.IterableDataset):
+    def __init__(self, start: int, total: int, tok: toklib.Tokenizer):
+        self.start, self.total, self.tok = start, total, tok
+
+    def __iter__(self):
+        torch.set_num_threads(1)
+        for step in range(self.start, self.total):
+            yield step, make_batch(step, self.total, self.tok)
+
+
+# --- Forward ---------------------------------------------------------------------------------
+
+
+def embed_sequence(model: ShapesVLM, ids: list[int], image_tokens: torch.Tensor, image_id: int) -> torch.Tensor:
+    """Token embeddings with each <image> replaced, in order, by a row of image features."""
+    t = torch.tensor(ids)
+    emb = model.decoder.embed(t)
+    positions = (t == image_id).nonzero().squeeze(1)
+    assert positions.numel() == image_tokens.shape[0], (positions.numel(), image_tokens.shape)
+    return emb.index_copy(0, positions, image_tokens)
+
+
+def losses(model: ShapesVLM, batch: list[conv.Encoded], image_id: int) -> dict[str, torch.Tensor]:
+    frames = torch.cat([b.frames for b in batch], 0)
+    vision = model.vision(frames)
+    tokens = vision["tokens"]
+    # Per-sequence embeddings, padded at the end.
+    seqs, masks, labels = [], [], []
+    offset = 0
+    longest = max(len(b.ids) for b in batch)
+    for b in batch:
+        n = b.frames.shape[0]
+        emb = embed_sequence(model, b.ids, tokens[offset : offset + n].reshape(-1, tokens.shape[-1]), image_id)
+        pad = longest - len(b.ids)
+        seqs.append(F.pad(emb, (0, 0, 0, pad)))
+        masks.append(torch.tensor([1] * len(b.ids) + [0] * pad))
+        target = torch.tensor(b.ids[1:] + [0] * (pad + 1))
+        sup = torch.tensor(b.supervised[1:] + [False] * (pad + 1))
+        labels.append(torch.where(sup, target, torch.full_like(target, -100)))
+        offset += n
+    x = torch.stack(seqs)
+    mask = torch.stack(masks)
+    positions = torch.arange(longest)[None].expand(len(batch), -1)
+    logits, _ = model.decoder(x, mask, positions)
+    answer = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), torch.stack(labels).reshape(-1), ignore_index=-100)
+
+    # Dense supervision of each image's global frame.
+    glob, cls, off, cnt = [], [], [], []
+    offset = 0
+    for b in batch:
+        for g, scene in zip(b.global_frames, b.scenes):
+            c, o, n = conv.centre_targets(scene)
+            glob.append(offset + g)
+            cls.append(c)
+            off.append(o)
+            cnt.append(n)
+        offset += b.frames.shape[0]
+    gi = torch.tensor(glob)
+    cls_t, off_t, cnt_t = torch.stack(cls), torch.stack(off), torch.stack(cnt)
+    weight = torch.ones(vision["centre_logits"].shape[-1])
+    weight[1:] = 8.0  # object centres are ~3 of 256 cells
+    centre = F.cross_entropy(vision["centre_logits"][gi].reshape(-1, weight.numel()), cls_t.reshape(-1), weight=weight)
+    has = cls_t > 0
+    offset_loss = (vision["offsets"][gi][has] - off_t[has]).abs().mean() if has.any() else torch.zeros(())
+    count_loss = (vision["counts"][gi] - cnt_t).abs().sum(-1).mean()
+    return {"answer": answer, "centre": centre, "offset": offset_loss, "count": count_loss}
+
+
+# --- Greedy answers (evaluation) ---------------------------------------------------------------
+
+
+@torch.no_grad()
+def answer_chat(model: ShapesVLM, tok: toklib.Tokenizer, chat: conv.Chat, detail: str, device: str) -> list[str]:
+    """The model's answers to each turn, its own earlier answers in the history (as in the app)."""
+    image_id = tok.special[toklib.IMAGE]
+    eou = tok.special[toklib.END_OF_UTTERANCE]
+    order = [j for turn in chat.turns for j in turn.images]
+    per_image = {j: processor_frames(chat, j, detail, device) for j in sorted(set(order))}
+    layouts = [(per_image[j][1], per_image[j][2]) if j in per_image else (0, 0) for j in range(len(chat.scenes))]
+    frames = torch.cat([per_image[j][0] for j in order], 0)
+    image_tokens = model.vision(frames)["tokens"].reshape(-1, model.cfg.text_dim)
+    answers: list[str] = []
+    for i in range(len(chat.turns)):
+        segments = conv.prompt_segments(chat, layouts, answers)
+        ids = [t for text, _ in segments for t in tok.encode(text)]
+        out: list[int] = []
+        for _ in range(8):
+            seq = ids + out
+            emb = embed_sequence(model, seq, image_tokens[: sum(1 for t in seq if t == image_id)], image_id)[None]
+            logits, _ = model.decoder(emb, torch.ones(1, len(seq)), torch.arange(len(seq))[None])
+            nxt = int(logits[0, -1].argmax())
+            if nxt == eou:
+                break
+            out.append(nxt)
+        answers.append(tok.decode(out).strip())
+    return answers
+
+
+def processor_frames(chat: conv.Chat, j: int, detail: str, device: str):
+    import processor
+
+    return processor.frames_for(chat.pictures[j], detail, device, None)
+
+
+def evaluate(model: ShapesVLM, tok: toklib.Tokenizer, seed: int, n_chats: int, detail: str, device: str = "wasm") -> dict:
+    rng = random.Random(seed)
+    right: dict[str, int] = defaultdict(int)
+    total: dict[str, int] = defaultdict(int)
+    model.eval()
+    for _ in range(n_chats):
+        chat = conv.sample_chat(rng, max_turns=3, two_image_share=0.2)
+        for turn, got in zip(chat.turns, answer_chat(model, tok, chat, detail, device)):
+            total[turn.question.type] += 1
+            right[turn.question.type] += world.grade(got, turn.question.answer)
+    model.train()
+    per_type = {t: right[t] / total[t] for t in total}
+    return {"overall": sum(right.values()) / max(1, sum(total.values())), "per_type": per_type, "n": sum(total.values())}
+
+
+# --- Main ------------------------------------------------------------------------------------
+
+
+def lr_at(step: int, total: int, peak: float = 2e-3) -> float:
+    warm = 100
+    if step < warm:
+        return peak * (step + 1) / warm
+    progress = (step - warm) / max(1, total - warm)
+    return 1e-4 + (peak - 1e-4) * 0.5 * (1 + math.cos(math.pi * progress))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--steps", type=int, default=3000)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--eval-every", type=int, default=250)
+    args = ap.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(SEED)
+    random.seed(SEED)
+
+    tok = load_or_build_tokenizer(args.work)
+    toklib.save(tok, os.path.join(args.work, "tokenizer.json"))
+    cfg = Config(vocab_size=tok.size)
+    model = ShapesVLM(cfg)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01, betas=(0.9, 0.98))
+    ckpt_path = os.path.join(args.work, "checkpoint.pt")
+    start = 0
+    log_path = os.path.join(args.work, "train-log.jsonl")
+    if os.path.exists(ckpt_path):
+        ckpt = torch.load(ckpt_path)
+        model.load_state_dict(ckpt["model"])
+        opt.load_state_dict(ckpt["optimizer"])
+        start = ckpt["step"]
+        torch.set_rng_state(ckpt["torch_rng"])
+        print(f"resumed at step {start}", flush=True)
+    params = sum(p.numel() for p in model.parameters())
+    print(f"tokenizer {tok.size} ids; model {params / 1e6:.2f} M parameters; steps {start}..{args.steps}", flush=True)
+    image_id = tok.special[toklib.IMAGE]
+
+    loader = torch.utils.data.DataLoader(Batches(start, args.steps, tok), batch_size=None, num_workers=1, prefetch_factor=4)
+    t0 = time.time()
+    running: dict[str, float] = defaultdict(float)
+    for step, batch in loader:
+        for group in opt.param_groups:
+            group["lr"] = lr_at(step, args.steps)
+        aux_weight = 1.0 if step < args.steps // 2 else 0.5
+        opt.zero_grad()
+        # Length-sorted micro-batches: padding every chat to the batch's longest wasted half the compute.
+        batch = sorted(batch, key=lambda b: len(b.ids))
+        chunks = [batch[i : i + MICRO_BATCH] for i in range(0, len(batch), MICRO_BATCH)]
+        parts = defaultdict(float)
+        for chunk in chunks:
+            chunk_parts = losses(model, chunk, image_id)
+            loss = chunk_parts["answer"] + aux_weight * (chunk_parts["centre"] + chunk_parts["offset"] + 0.3 * chunk_parts["count"])
+            (loss / len(chunks)).backward()
+            for k, v in chunk_parts.items():
+                parts[k] += float(v) / len(chunks)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        for k, v in parts.items():
+            running[k] += float(v)
+        done = step + 1
+        if done % 25 == 0:
+            msg = " ".join(f"{k} {v / 25:.3f}" for k, v in running.items())
+            print(f"step {done} {msg} lr {lr_at(step, args.steps):.2e} {(time.time() - t0) / (done - start):.2f}s/step", flush=True)
+            running.clear()
+        if done % 100 == 0 or done == args.steps:
+            torch.save(
+                {"model": model.state_dict(), "optimizer": opt.state_dict(), "step": done, "config": cfg.to_dict(), "torch_rng": torch.get_rng_state()},
+                ckpt_path + ".tmp",
+            )
+            os.replace(ckpt_path + ".tmp", ckpt_path)
+        if done % args.eval_every == 0 or done == args.steps:
+            result = {"step": done, "elapsed_s": round(time.time() - t0, 1)}
+            for detail in ("low", "auto"):
+                result[detail] = evaluate(model, tok, seed=424242, n_chats=60, detail=detail)
+            print(json.dumps(result), flush=True)
+            with open(log_path, "a") as f:
+                f.write(json.dumps(result) + "\n")
+    print(f"trained to step {args.steps} in {time.time() - t0:.0f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
