@@ -97,27 +97,20 @@ def prompt_segments(chat: Chat, layouts: list[tuple[int, int]], answers: list[st
     return segments
 
 
-def centre_targets(scene: world.Scene) -> tuple[torch.Tensor, torch.Tensor]:
-    """Per cell of the global frame, the class distribution the centre head learns: each object's
-    centre spread bilinearly over the four nearest cell centres (so it sums to one per object and
-    its mass-weighted mean is the exact centre), the rest background; and the per-class counts."""
-    n = len(world.SHAPES) * len(world.COLOUR_NAMES)
-    target = torch.zeros(GRID * GRID, n + 1)
-    counts = torch.zeros(n)
+def centre_targets(scene: world.Scene) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Per cell of the global frame: class of the object centred there, its offset, and counts."""
+    classes = torch.zeros(GRID * GRID, dtype=torch.long)
+    offsets = torch.zeros(GRID * GRID, 2)
+    counts = torch.zeros(len(world.SHAPES) * len(world.COLOUR_NAMES))
     for s in scene.shapes:
+        cx, cy = s.centre
+        gx, gy = cx / scene.width * GRID, cy / scene.height * GRID
+        cell = min(GRID - 1, int(gy)) * GRID + min(GRID - 1, int(gx))
         k = class_of(s.kind, s.colour)
-        gx = s.centre[0] / scene.width * GRID - 0.5
-        gy = s.centre[1] / scene.height * GRID - 0.5
-        x0, y0 = int(gx // 1), int(gy // 1)
-        fx, fy = gx - x0, gy - y0
-        cells = [(x0, y0, (1 - fx) * (1 - fy)), (x0 + 1, y0, fx * (1 - fy)), (x0, y0 + 1, (1 - fx) * fy), (x0 + 1, y0 + 1, fx * fy)]
-        inside = [(x, y, w) for x, y, w in cells if 0 <= x < GRID and 0 <= y < GRID]
-        total = sum(w for _, _, w in inside)
-        for x, y, w in inside:
-            target[y * GRID + x, k] += w / total
+        classes[cell] = k
+        offsets[cell] = torch.tensor([gx - int(gx), gy - int(gy)])
         counts[k - 1] += 1
-    target[:, 0] = (1 - target[:, 1:].sum(1)).clamp(min=0)
-    return target, counts
+    return classes, offsets, counts
 
 
 def encode_chat(chat: Chat, tok: Tokenizer, detail: str, device: str, rng: random.Random | None) -> Encoded:

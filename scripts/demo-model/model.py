@@ -2,17 +2,20 @@
 
 Vision encoder (per 512x512 frame, the app's normalised pixels):
   4x4 average pool -> 128x128 -> conv stem (16 px patches, then 32 px cells: a 16x16 grid)
+  -> fixed 2D sine/cosine coordinates added to each cell (finding an object's centre is a question
+     of positions; a learned, zero-initialised position embedding alone learnt them slowly)
   -> 2 transformer layers over the 256 cells
-  -> per cell: how much of an object's centre lies here, per class (background or one of 3 shapes
-     x 6 colours). Each object's centre is spread bilinearly over the four nearest cell centres
-     (CenterNet-style), so summed over the cells the class masses count the objects, and the
-     mass-weighted mean of the cell centres is their exact centre: a scene summary that is right
-     where the head is right. The head is trained directly from the generator's ground truth
-     (dense supervision), which is what makes the model learn in minutes instead of days.
+  -> per cell: which object's centre lies here (background or one of 3 shapes x 6 colours) and
+     where in the cell. Summed over the cells these give a scene summary that is exact where the
+     heads are right: how many of each (shape, colour) and their mean centre. Both heads are
+     trained directly from the generator's ground truth (dense supervision), which is what makes
+     the model learn in minutes instead of days. (Soft bilinear centre targets, CenterNet-style,
+     were tried and learnt slower: docs/demo-model.md.)
   -> Idefics3 pixel-shuffle connector (factor 2: 256 cells -> 64 tokens) and a projection to the
      decoder width, plus the scene summary's embedding added to every one of the frame's tokens;
-  -> object slots: the first 18 of the 64 tokens also carry one (shape, colour) each: a shape
-     embedding + a colour embedding + that kind's count, presence and mean position. A question
+  -> object slots: the first 18 of the 64 tokens carry one (shape, colour) each instead of grid
+     features: a shape embedding + a colour embedding + that kind's count, presence and mean
+     position (clean keys for the decoder's attention; the other 46 tokens keep the grid). A question
      ("what colour is the circle?") then becomes what attention does well: find the present
      circle slot and read its colour, instead of decoding one summary vector through MLPs.
 Decoder: Llama (RMSNorm, rotary from position_ids, grouped-query attention, SwiGLU).
@@ -58,6 +61,19 @@ class Config:
         return asdict(self)
 
 
+def sincos_2d(grid: int, dim: int) -> torch.Tensor:
+    """[1, grid*grid, dim]: sines and cosines of each cell's x and y at dim/4 frequencies each."""
+    quarter = dim // 4
+    freqs = torch.exp(torch.arange(quarter).float() * (-math.log(100.0) / quarter))
+    ys, xs = torch.meshgrid(torch.arange(grid).float(), torch.arange(grid).float(), indexing="ij")
+    parts = []
+    for coord in (xs.reshape(-1), ys.reshape(-1)):
+        angles = coord[:, None] * freqs[None] * (math.pi / grid) * 4
+        parts += [angles.sin(), angles.cos()]
+    out = torch.cat(parts, dim=-1)
+    return torch.nn.functional.pad(out, (0, dim - out.shape[-1]))[None]
+
+
 class VisionBlock(nn.Module):
     def __init__(self, dim: int, heads: int, mlp: int):
         super().__init__()
@@ -90,9 +106,11 @@ class VisionEncoder(nn.Module):
             nn.Conv2d(64, c, kernel_size=2, stride=2),  # 32 -> 16 (32 px cells)
         )
         self.position = nn.Parameter(torch.zeros(1, GRID * GRID, c))
+        self.register_buffer("coordinates", sincos_2d(GRID, c), persistent=False)
         self.blocks = nn.ModuleList(VisionBlock(c, cfg.vision_heads, cfg.vision_mlp) for _ in range(cfg.vision_layers))
         self.norm = nn.LayerNorm(c, eps=1e-6)
         self.centre_head = nn.Linear(c, N_CLASSES)
+        self.offset_head = nn.Linear(c, 2)
         summary = 3 * (N_CLASSES - 1)
         self.scene = nn.Sequential(nn.Linear(summary, 256), nn.GELU(approximate="tanh"), nn.Linear(256, cfg.text_dim))
         self.connector = nn.Linear(4 * c, cfg.text_dim)  # Idefics3Connector.modality_projection after pixel shuffle
@@ -109,7 +127,7 @@ class VisionEncoder(nn.Module):
 
     def cells(self, pooled: torch.Tensor) -> torch.Tensor:
         """[F, 3, 128, 128] -> cell features [F, 256, C]."""
-        x = self.stem(pooled).flatten(2).transpose(1, 2) + self.position
+        x = self.stem(pooled).flatten(2).transpose(1, 2) + self.position + self.coordinates
         for block in self.blocks:
             x = block(x)
         return self.norm(x)
@@ -117,10 +135,11 @@ class VisionEncoder(nn.Module):
     def forward(self, pooled: torch.Tensor) -> dict[str, torch.Tensor]:
         x = self.cells(pooled)
         centre_logits = self.centre_head(x)  # [F, 256, 19]
+        offsets = torch.sigmoid(self.offset_head(x))  # [F, 256, 2], position inside the cell
         p = torch.softmax(centre_logits, dim=-1)[..., 1:]  # [F, 256, 18]
         counts = p.sum(1)  # [F, 18]
-        cx = (p * ((self.cell_x + 0.5) / GRID)).sum(1) / (counts + 1e-3)
-        cy = (p * ((self.cell_y + 0.5) / GRID)).sum(1) / (counts + 1e-3)
+        cx = (p * ((self.cell_x + offsets[..., :1]) / GRID)).sum(1) / (counts + 1e-3)
+        cy = (p * ((self.cell_y + offsets[..., 1:]) / GRID)).sum(1) / (counts + 1e-3)
         summary = torch.cat([counts, cx * 2 - 1, cy * 2 - 1], dim=-1)
         scene = self.scene(summary)  # [F, D]
         # Idefics3 pixel shuffle with factor 2 (same view/permute sequence as HF's connector).
@@ -139,8 +158,8 @@ class VisionEncoder(nn.Module):
             + present * (cy * 2 - 1)[..., None] * self.slot_y
         )
         n_slots = slots.shape[1]
-        tokens = torch.cat([tokens[:, :n_slots] + slots, tokens[:, n_slots:]], dim=1)
-        return {"tokens": tokens, "centre_logits": centre_logits, "counts": counts, "cx": cx, "cy": cy}
+        tokens = torch.cat([slots + scene[:, None, :], tokens[:, n_slots:]], dim=1)
+        return {"tokens": tokens, "centre_logits": centre_logits, "offsets": offsets, "counts": counts, "cx": cx, "cy": cy}
 
 
 class RMSNorm(nn.Module):

@@ -125,24 +125,26 @@ def losses(model: ShapesVLM, batch: list[conv.Encoded], image_id: int) -> dict[s
     logits, _ = model.decoder(x, mask, positions)
     answer = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), torch.stack(labels).reshape(-1), ignore_index=-100)
 
-    # Dense supervision of each image's global frame: soft centre targets (soft-label cross
-    # entropy, cells holding object mass weighted up: they are a few of 256) and the counts.
-    glob, targets, cnt = [], [], []
+    # Dense supervision of each image's global frame.
+    glob, cls, off, cnt = [], [], [], []
     offset = 0
     for b in batch:
         for g, scene in zip(b.global_frames, b.scenes):
-            t, n = conv.centre_targets(scene)
+            c, o, n = conv.centre_targets(scene)
             glob.append(offset + g)
-            targets.append(t)
+            cls.append(c)
+            off.append(o)
             cnt.append(n)
         offset += b.frames.shape[0]
     gi = torch.tensor(glob)
-    target, cnt_t = torch.stack(targets), torch.stack(cnt)
-    log_p = torch.log_softmax(vision["centre_logits"][gi], dim=-1)
-    weight = 1 + 10 * target[..., 1:].sum(-1)
-    centre = (-(target * log_p).sum(-1) * weight).sum() / weight.sum()
+    cls_t, off_t, cnt_t = torch.stack(cls), torch.stack(off), torch.stack(cnt)
+    weight = torch.ones(vision["centre_logits"].shape[-1])
+    weight[1:] = 8.0  # object centres are ~3 of 256 cells
+    centre = F.cross_entropy(vision["centre_logits"][gi].reshape(-1, weight.numel()), cls_t.reshape(-1), weight=weight)
+    has = cls_t > 0
+    offset_loss = (vision["offsets"][gi][has] - off_t[has]).abs().mean() if has.any() else torch.zeros(())
     count_loss = (vision["counts"][gi] - cnt_t).abs().sum(-1).mean()
-    return {"answer": answer, "centre": centre, "count": count_loss}
+    return {"answer": answer, "centre": centre, "offset": offset_loss, "count": count_loss}
 
 
 # --- Greedy answers (evaluation) ---------------------------------------------------------------
@@ -256,7 +258,7 @@ def main() -> None:
         parts = defaultdict(float)
         for chunk in chunks:
             chunk_parts = losses(model, chunk, image_id)
-            loss = chunk_parts["answer"] + aux_weight * (chunk_parts["centre"] + 0.3 * chunk_parts["count"])
+            loss = chunk_parts["answer"] + aux_weight * (chunk_parts["centre"] + chunk_parts["offset"] + 0.3 * chunk_parts["count"])
             (loss / len(chunks)).backward()
             for k, v in chunk_parts.items():
                 parts[k] += float(v) / len(chunks)
