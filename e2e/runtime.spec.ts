@@ -128,11 +128,15 @@ test.describe('model runtime @webgpu', () => {
     const overflow = await page.evaluate(async (options) => {
       const long = 'The quick brown fox jumps over the lazy dog. '.repeat(400);
       return window.vlm.generate([{ role: 'user', text: long }], options, () => undefined).then(
-        () => 'accepted',
-        (error: Error) => `${error.name}: ${error.message}`,
+        () => ({ text: 'accepted', facts: null }),
+        (error: Error & { facts?: { promptTokens: number; imageTokens: number; contextLength: number } }) => ({ text: `${error.name}: ${error.message}`, facts: error.facts ?? null }),
       );
     }, greedy(8));
-    expect(overflow).toMatch(/^ContextOverflowError: This conversation is \d+ tokens .* reads at most 2048\./);
+    expect(overflow.text).toMatch(/^ContextOverflowError: This conversation is \d+ tokens .* reads at most 2048\./);
+    // The counts arrive as typed fields, not only inside the message.
+    expect(overflow.facts).toMatchObject({ imageTokens: 0, contextLength: 2048 });
+    expect(overflow.facts!.promptTokens).toBeGreaterThan(2048);
+    expect(overflow.text).toContain(`is ${overflow.facts!.promptTokens} tokens`);
     // Nothing crashed: the same runtime still answers.
     const after = await page.evaluate((options) => window.vlm.generate([{ role: 'user', text: 'Short one.' }], options, () => undefined), greedy(4));
     expect(after.finishReason).toBe('length');

@@ -133,8 +133,8 @@ export interface GenerateResult {
   timings: GenerationTimings;
   /** Token ids generated (for cross-checks between backends). */
   tokenIds: number[];
-  /** With finishReason `error`: what went wrong (name is one of workers/errors.ts). */
-  error?: { name: string; message: string };
+  /** With finishReason `error`: what went wrong, with its facts. */
+  error?: ErrorInfo;
 }
 
 /** A token count for a conversation, before running it. */
@@ -191,3 +191,49 @@ export interface VlmWorkerApi {
   /** Diagnostics and tests: destroys the GPU device, as a driver reset would. */
   simulateGpuDeviceLoss(): Promise<boolean>;
 }
+
+/** An error that carries nothing but its message. */
+export type NoFacts = Record<never, never>;
+
+/**
+ * The facts each named error carries besides its message, by name (the classes are in
+ * workers/errors.ts). They cross the worker boundary as typed fields, so nobody parses a number
+ * back out of a message.
+ */
+export interface ErrorFacts {
+  /** A second `generate` (or a load, reset or unload) while one runs. */
+  GenerationBusyError: NoFacts;
+  /** `generate` or `estimate` before `load`. */
+  ModelNotLoadedError: NoFacts;
+  /** The prompt does not fit the model's context window. */
+  ContextOverflowError: { promptTokens: number; imageTokens: number; contextLength: number };
+  /** More images in one message than the model takes. */
+  TooManyImagesError: { images: number; maxImages: number };
+  /** An image that could not be decoded or is refused; `image` is its id or file name. */
+  ImageDecodeError: { image: string | null };
+  /** The model is unknown or could not be loaded. */
+  ModelLoadError: { modelId: string };
+  /** A model file failed verification `attempts` times; nothing of it was stored. */
+  ModelFileIntegrityError: { modelId: string; file: string; attempts: number };
+  /** A model file could not be downloaded (offline, server errors, connection lost too often). */
+  ModelDownloadError: { modelId: string; file: string; offline: boolean };
+  /** The browser's storage cannot hold a model file; `bytesFree` is null when the browser does not say. */
+  StorageQuotaError: { modelId: string; file: string; bytesNeeded: number; bytesFree: number | null };
+  /** WebGPU was asked for and is not usable. */
+  WebGpuUnavailableError: NoFacts;
+  /** The GPU device was lost (driver reset, out of memory, background tab on some systems). */
+  GpuDeviceLostError: NoFacts;
+  /** A caller passed something malformed. */
+  InvalidRequestError: NoFacts;
+  /** The model worker died (the page's bridge reports it for every call still waiting). */
+  WorkerCrashedError: NoFacts;
+}
+
+/** The name of every error the runtime raises on purpose: the page switches on these. */
+export type VlmErrorName = keyof ErrorFacts;
+
+/**
+ * An error as data: name, message and facts. What crosses the worker boundary and what the page
+ * keeps with a failed answer; anything unexpected is an `Error` with its message.
+ */
+export type ErrorInfo = { [Name in VlmErrorName]: { name: Name; message: string } & ErrorFacts[Name] }[VlmErrorName] | { name: 'Error'; message: string };

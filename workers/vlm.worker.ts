@@ -3,6 +3,7 @@
  * src/bridge and knows it only by the `VlmWorkerApi` interface in protocol.ts.
  */
 import * as Comlink from 'comlink';
+import { installErrorTransfer } from './error-transfer.ts';
 import type { VlmWorkerApi } from './protocol.ts';
 import { capabilities } from './runtime/capabilities.ts';
 import { VlmEngine } from './runtime/engine.ts';
@@ -22,4 +23,5 @@ const api: VlmWorkerApi = {
   simulateGpuDeviceLoss: () => engine.simulateGpuDeviceLoss(),
 };
 
+installErrorTransfer();
 Comlink.expose(api);

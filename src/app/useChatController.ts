@@ -24,7 +24,7 @@ import type { ModelCatalog } from '../models/useModelCatalog.ts';
 import { generateOptionsFor, useSettings, type Settings } from '../settings/index.ts';
 import type { ConversationSummary } from '../storage/index.ts';
 import type { DeviceRequest, GenerationTimings, LoadResult } from '../../workers/protocol.ts';
-import { describeError } from './describe-error.ts';
+import { describeError } from '../../workers/errors.ts';
 import type { RuntimeState } from './runtime-state.ts';
 import { useConversations } from './useConversations.ts';
 import { useModelRuntime } from './useModelRuntime.ts';

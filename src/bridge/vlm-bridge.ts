@@ -20,6 +20,8 @@ import type {
   WorkerStatus,
 } from '../../workers/protocol.ts';
 import type { ModelEntry } from '../../workers/models/registry.ts';
+import { installErrorTransfer } from '../../workers/error-transfer.ts';
+import { WorkerCrashedError } from '../../workers/errors.ts';
 import { bitmapForWorker } from './images.ts';
 
 /** A chat turn as the page holds it: images are Blobs with stable ids. */
@@ -27,10 +29,6 @@ export interface PageTurn {
   role: 'user' | 'assistant';
   text: string;
   images?: { id: string; blob: Blob }[];
-}
-
-export class WorkerCrashedError extends Error {
-  override name = 'WorkerCrashedError';
 }
 
 type Remote = Comlink.Remote<VlmWorkerApi>;
@@ -53,7 +51,10 @@ export class VlmBridge {
     private readonly createWorker: () => Worker = () => new Worker(new URL('../../workers/vlm.worker.ts', import.meta.url), { type: 'module', name: 'vlm' }),
     /** Listeners the app may set, e.g. `bridge.events.onRecovered = ...`. */
     readonly events: BridgeEvents = {},
-  ) {}
+  ) {
+    // Named errors thrown in the worker arrive as the same classes, facts included.
+    installErrorTransfer();
+  }
 
   private api(): Remote {
     if (this.remote) return this.remote;

@@ -8,9 +8,9 @@
  * Load progress and `ready` go to the host only once it has asked for the model.
  */
 import type { PageTurn, VlmBridge } from '../bridge/vlm-bridge.ts';
-import type { GenerateOptions, LoadProgress, LoadResult } from '../../workers/protocol.ts';
+import type { ErrorInfo, GenerateOptions, LoadProgress, LoadResult } from '../../workers/protocol.ts';
 import type { ModelEntry } from '../../workers/models/registry.ts';
-import { describeError } from '../../workers/errors.ts';
+import { describeError, errorFromInfo } from '../../workers/errors.ts';
 import { imageFromBlob, type EmbedImage } from './images.ts';
 import { clip, type EmbedConfig, type EmbedFinishReason, type FrameEvent, type HostCommand } from './protocol.ts';
 
@@ -31,7 +31,7 @@ export type ModelState =
   | { kind: 'idle'; modelId: string }
   | { kind: 'loading'; modelId: string; progress: LoadProgress | null }
   | { kind: 'ready'; modelId: string; result: LoadResult }
-  | { kind: 'failed'; modelId: string; error: { name: string; message: string } };
+  | { kind: 'failed'; modelId: string; error: ErrorInfo };
 
 export type RunState = { kind: 'idle' } | { kind: 'running'; from: Asker };
 
@@ -69,10 +69,6 @@ const generateOptions = (maxNewTokens: number): GenerateOptions => ({
   repetitionPenalty: 1.1,
   detail: 'auto',
 });
-
-function namedError(error: { name: string; message: string }): Error {
-  return Object.assign(new Error(error.message), { name: error.name });
-}
 
 export class EmbedController {
   #snapshot: EmbedSnapshot;
@@ -332,7 +328,7 @@ export class EmbedController {
         this.#patchTurn(answer.id, { text: visible });
         onVisible(visible);
       });
-      if (result.finishReason === 'error') throw namedError(result.error ?? { name: 'Error', message: 'The answer failed.' });
+      if (result.finishReason === 'error') throw errorFromInfo(result.error ?? { name: 'Error', message: 'The answer failed.' });
       const finishReason = result.finishReason;
       this.#patchTurn(answer.id, { text: result.text, status: finishReason === 'stopped' ? 'stopped' : 'done' });
       return { text: result.text, finishReason };

@@ -153,7 +153,7 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
       })) as unknown as ModelWithEncoders;
     } catch (error) {
       if (error instanceof VlmError) throw error; // the store's named errors (integrity, quota, offline)
-      throw new ModelLoadError(`Could not load ${entry.name} on ${device}: ${(error as Error).message}`);
+      throw new ModelLoadError(`Could not load ${entry.name} on ${device}: ${(error as Error).message}`, { modelId: entry.id });
     } finally {
       endStoreLoad();
     }
@@ -170,7 +170,7 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
     const tokensPerFrame = Number((processor.config as { image_seq_len?: number }).image_seq_len ?? entry.geometry.tokensPerFrame);
     const decoder = model.sessions['decoder_model_merged'];
     if (!decoder || !model.sessions['vision_encoder'] || !model.sessions['embed_tokens']) {
-      throw new ModelLoadError(`${entry.name} is missing one of vision_encoder, embed_tokens, decoder_model_merged.`);
+      throw new ModelLoadError(`${entry.name} is missing one of vision_encoder, embed_tokens, decoder_model_merged.`, { modelId: entry.id });
     }
     return {
       entry,
@@ -196,7 +196,10 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
     const messages = conversation.map((turn: ChatTurn) => {
       const turnImages = turn.role === 'user' ? (turn.images ?? []) : [];
       if (turnImages.length > this.maxImagesPerMessage) {
-        throw new TooManyImagesError(`A message can carry at most ${this.maxImagesPerMessage} images for ${model.entry.name}; this one has ${turnImages.length}.`);
+        throw new TooManyImagesError(`A message can carry at most ${this.maxImagesPerMessage} images for ${model.entry.name}; this one has ${turnImages.length}.`, {
+          images: turnImages.length,
+          maxImages: this.maxImagesPerMessage,
+        });
       }
       for (const { id } of turnImages) {
         const image = images.get(id);
@@ -242,6 +245,7 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
     if (ids.length + 1 > model.contextLength) {
       throw new ContextOverflowError(
         `This conversation is ${ids.length} tokens (${imageTokens} of them image tokens) and ${model.entry.name} reads at most ${model.contextLength}. Start a new chat, remove images or choose a lower image detail.`,
+        { promptTokens: ids.length, imageTokens, contextLength: model.contextLength },
       );
     }
     return { ids, images: spans, imageTokens };

@@ -10,11 +10,11 @@ import {
   GenerationBusyError,
   GpuDeviceLostError,
   InvalidRequestError,
-  ModelFileError,
   ModelLoadError,
   ModelNotLoadedError,
   WebGpuUnavailableError,
   describeError,
+  isModelFileError,
 } from '../errors.ts';
 import { familyFor } from '../families/index.ts';
 import type { EmbedTimings, LoadedModel, PreparedPrompt, VlmFamily } from '../families/family.ts';
@@ -80,7 +80,7 @@ export class VlmEngine {
     if (this.running) throw new GenerationBusyError('A generation is running; stop it before loading another model.');
     const started = performance.now();
     const entry = (await this.listModels()).find((candidate) => candidate.id === modelId);
-    if (!entry) throw new ModelLoadError(`Unknown model "${modelId}". Pick one from the list or add it to /models/index.json.`);
+    if (!entry) throw new ModelLoadError(`Unknown model "${modelId}". Pick one from the list or add it to /models/index.json.`, { modelId });
     await this.unload();
     configureOnnxRuntime(options.wasmThreads ?? defaultWasmThreads());
 
@@ -121,14 +121,15 @@ export class VlmEngine {
         return result;
       } catch (error) {
         // A file that failed verification or does not fit the quota would fail the same way on WASM.
-        if (device === 'webgpu' && requested === 'auto' && !(error instanceof ModelFileError)) {
+        if (device === 'webgpu' && requested === 'auto' && !isModelFileError(error)) {
           fallbackReason = `WebGPU failed to load the model (${(error as Error).message}); running on the CPU instead.`;
           continue;
         }
-        throw error instanceof ModelLoadError ? error : new ModelLoadError(`Could not load ${entry.name}: ${(error as Error).message}`);
+        if (error instanceof ModelLoadError || isModelFileError(error)) throw error;
+        throw new ModelLoadError(`Could not load ${entry.name}: ${(error as Error).message}`, { modelId: entry.id });
       }
     }
-    throw new ModelLoadError(`No device could run ${entry.name}.`);
+    throw new ModelLoadError(`No device could run ${entry.name}.`, { modelId: entry.id });
   }
 
   /** One decoder step on a single token so shaders/kernels are compiled before the first question. */
@@ -182,9 +183,9 @@ export class VlmEngine {
       prompt = loaded.family.preparePrompt(loaded.model, conversation, this.images.map, detail);
     } catch (error) {
       if (!(error instanceof ContextOverflowError)) throw error;
-      // Still report the numbers: re-run without the limit is not possible, so parse them out.
-      const numbers = /is (\d+) tokens \((\d+) of them/.exec(error.message);
-      return { promptTokens: Number(numbers?.[1] ?? 0), imageTokens: Number(numbers?.[2] ?? 0), contextLength: loaded.model.contextLength, images: [] };
+      // Still report the numbers: the error carries them.
+      const { promptTokens, imageTokens, contextLength } = error.facts;
+      return { promptTokens, imageTokens, contextLength, images: [] };
     }
     return {
       promptTokens: prompt.ids.length,
