@@ -311,8 +311,6 @@ export class EmbedController {
     const question = this.#newTurn(job.from, 'user', text, images, 'done');
     const answer = this.#newTurn(job.from, 'assistant', '', [], 'streaming');
     this.#update({ turns: [...this.#snapshot.turns, question, answer], run: { kind: 'running', from: job.from } });
-    const interrupt = () => void this.bridge.interrupt();
-    signal.addEventListener('abort', interrupt);
     let streamed = '';
     try {
       const conversation: PageTurn[] = [...history, question].map((turn) => ({
@@ -320,14 +318,13 @@ export class EmbedController {
         text: turn.text,
         images: turn.images.map((image) => ({ id: image.id, blob: image.blob })),
       }));
-      const result = await this.bridge.generate(conversation, generateOptions(maxNewTokens), (piece) => {
-        // An abort that landed before the worker started running is honoured at the first piece.
-        if (signal.aborted) interrupt();
+      const onPiece = (piece: string) => {
         streamed += piece;
         const visible = streamed.trimStart();
         this.#patchTurn(answer.id, { text: visible });
         onVisible(visible);
-      });
+      };
+      const result = await this.bridge.generate(conversation, generateOptions(maxNewTokens), onPiece, { signal });
       if (result.finishReason === 'error') throw errorFromInfo(result.error ?? { name: 'Error', message: 'The answer failed.' });
       const finishReason = result.finishReason;
       this.#patchTurn(answer.id, { text: result.text, status: finishReason === 'stopped' ? 'stopped' : 'done' });
@@ -337,7 +334,6 @@ export class EmbedController {
       this.#patchTurn(answer.id, { status: 'failed', error: describeError(error).message });
       throw error;
     } finally {
-      signal.removeEventListener('abort', interrupt);
       this.#update({ run: { kind: 'idle' } });
     }
   }

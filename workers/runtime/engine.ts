@@ -244,6 +244,13 @@ export class VlmEngine {
       timings.promptTokens = prompt.ids.length;
       timings.imageTokens = prompt.imageTokens;
       const maxNewTokens = Math.min(options.maxNewTokens, model.contextLength - prompt.ids.length);
+      // An interrupt the page sent right after posting this call is queued behind it: take it
+      // before the prefill, the costliest step.
+      await yieldToEventLoop();
+      if (this.interruptRequested) {
+        timings.totalMs = performance.now() - started;
+        return { text: '', finishReason: 'stopped', timings, tokenIds: [] };
+      }
 
       const reuse = cache.reusablePrefix(prompt);
       await cache.truncate(reuse);
