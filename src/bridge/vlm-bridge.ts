@@ -185,7 +185,8 @@ export class VlmBridge {
       // Posted: the worker handles messages in order, so an interrupt sent from now on reaches the
       // generation this call started.
       const interrupt = () => void remote.interrupt().catch(() => false);
-      signal?.addEventListener('abort', interrupt, { once: true });
+      if (signal?.aborted) interrupt();
+      else signal?.addEventListener('abort', interrupt, { once: true });
       return call.finally(() => signal?.removeEventListener('abort', interrupt));
     });
     for (const id of sent) this.imagesInWorker.add(id);
