@@ -1,6 +1,7 @@
 /**
- * The contract between the page and the model worker. Both threads import these types; the page
- * imports nothing else from the worker's runtime (see tsconfig.app.json).
+ * The contract between the page and the model worker: the types both threads share, and the one
+ * list of image details. It imports nothing (a lint rule keeps it so); the page imports nothing
+ * of the worker's runtime (see tsconfig.app.json).
  */
 
 /** Where the model runs. */
@@ -13,8 +14,49 @@ export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
 export type SessionName = 'vision_encoder' | 'embed_tokens' | 'decoder_model_merged';
 /** The dtype chosen for each session. */
 export type DtypeMap = Record<SessionName, Dtype>;
-/** How many frames an image is cut into: see workers/models/image-detail.ts. */
-export type ImageDetail = 'low' | 'auto' | 'high';
+/** How many frames an image is cut into, cheapest first: see workers/models/image-detail.ts. */
+export const IMAGE_DETAILS = ['low', 'auto', 'high'] as const;
+export type ImageDetail = (typeof IMAGE_DETAILS)[number];
+
+// --- Models: what both threads know about one (the registry is workers/models/registry.ts) ---
+
+export interface ModelFile {
+  /** Path inside the model repository. */
+  path: string;
+  size: number;
+  /** Hex sha256 when known (the Hub's LFS pointer, or computed by our generator/fetcher). */
+  sha256?: string;
+}
+
+/** Where a model's files come from: a Hub repository, or this site (`/models/<id>/`). */
+export type ModelSource = { kind: 'hub'; repo: string; revision: string } | { kind: 'origin'; baseUrl: string };
+
+/** Names the model family adapter that runs it (workers/families). */
+export type ModelFamilyId = 'smolvlm';
+
+/** How a model's processor cuts images into frames and tokens. */
+export interface ImageGeometry {
+  /** Frame edge the vision encoder takes (512 for SmolVLM). */
+  frameSize: number;
+  /** Image tokens per frame after the connector (64 for SmolVLM). */
+  tokensPerFrame: number;
+  /** The processor's default resize target for the longest edge (2048 for SmolVLM). */
+  defaultLongestEdge: number;
+}
+
+export interface ModelEntry {
+  id: string;
+  name: string;
+  family: ModelFamilyId;
+  source: ModelSource;
+  description: string;
+  contextLength: number;
+  geometry: ImageGeometry;
+  /** Every file the app fetches: configs, tokenizer and each published ONNX variant. */
+  files: ModelFile[];
+  /** True when sizes are estimates from parameter counts (exact per-file sizes not bundled). */
+  sizesAreEstimates: boolean;
+}
 
 export interface WebGpuCapabilities {
   available: boolean;
@@ -177,7 +219,7 @@ export interface WorkerStatus {
  */
 export interface VlmWorkerApi {
   capabilities(): Promise<Capabilities>;
-  listModels(): Promise<import('./models/registry.ts').ModelEntry[]>;
+  listModels(): Promise<ModelEntry[]>;
   load(modelId: string, options: RuntimeLoadOptions, onProgress: ProgressCallback): Promise<LoadResult>;
   estimate(conversation: ChatTurn[], detail: ImageDetail): Promise<PromptEstimate>;
   generate(conversation: ChatTurn[], options: GenerateOptions, onToken: TokenCallback): Promise<GenerateResult>;

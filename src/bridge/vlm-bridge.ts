@@ -15,13 +15,13 @@ import type {
   ImageDetail,
   LoadProgress,
   LoadResult,
+  ModelEntry,
   PromptEstimate,
   RuntimeLoadOptions,
   TokenCallback,
   VlmWorkerApi,
   WorkerStatus,
 } from '../../workers/protocol.ts';
-import type { ModelEntry } from '../../workers/models/registry.ts';
 import { installErrorTransfer } from '../../workers/error-transfer.ts';
 import { WorkerCrashedError } from '../../workers/errors.ts';
 import { bitmapForWorker } from './images.ts';

@@ -8,8 +8,7 @@
  * Load progress and `ready` go to the host only once it has asked for the model.
  */
 import type { PageTurn, VlmBridge } from '../bridge/vlm-bridge.ts';
-import type { ErrorInfo, GenerateOptions, LoadProgress, LoadResult } from '../../workers/protocol.ts';
-import type { ModelEntry } from '../../workers/models/registry.ts';
+import type { ErrorInfo, GenerateOptions, LoadProgress, LoadResult, ModelEntry } from '../../workers/protocol.ts';
 import { describeError, errorFromInfo } from '../../workers/errors.ts';
 import { imageFromBlob, type EmbedImage } from './images.ts';
 import { clip, type EmbedConfig, type EmbedFinishReason, type FrameEvent, type HostCommand } from './protocol.ts';

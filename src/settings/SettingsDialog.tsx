@@ -3,8 +3,8 @@
  * for an actual image, computed with the processor's own arithmetic) and the backend.
  */
 import { useId, type ReactNode } from 'react';
-import { planImage, type ImageGeometry } from '../../workers/models/image-detail.ts';
-import type { Capabilities, Device, DeviceRequest, ImageDetail } from '../../workers/protocol.ts';
+import { planImage } from '../../workers/models/image-detail.ts';
+import { IMAGE_DETAILS, type Capabilities, type Device, type DeviceRequest, type ImageDetail, type ImageGeometry } from '../../workers/protocol.ts';
 import { Modal } from '../lib/Modal.tsx';
 import { ANSWER_LENGTH, ANSWER_LENGTH_PRESETS, type Settings } from './settings.ts';
 import './settings.css';
@@ -128,7 +128,7 @@ export function SettingsDialog({
         <p className="setting-help">
           Image tokens for {example.label} ({example.width} × {example.height}) on {device === 'webgpu' ? 'WebGPU' : 'the CPU'}:
         </p>
-        {(['low', 'auto', 'high'] as const).map((detail) => {
+        {IMAGE_DETAILS.map((detail) => {
           const plan = planImage(example.width, example.height, detail, device, geometry);
           return (
             <label className="choice" key={detail}>

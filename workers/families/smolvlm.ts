@@ -8,8 +8,8 @@
 import { AutoModelForImageTextToText, AutoProcessor, Tensor, type PreTrainedModel, type Processor, type RawImage } from '@huggingface/transformers';
 import { ContextOverflowError, InvalidRequestError, ModelLoadError, TooManyImagesError } from '../errors.ts';
 import { expandImagePlaceholder, planImage, type ImagePlan } from '../models/image-detail.ts';
-import { MAX_IMAGES_PER_MESSAGE, type ModelEntry } from '../models/registry.ts';
-import type { ChatTurn, Device, DtypeMap, LoadProgress } from '../protocol.ts';
+import { MAX_IMAGES_PER_MESSAGE } from '../models/registry.ts';
+import type { ChatTurn, Device, DtypeMap, LoadProgress, ModelEntry } from '../protocol.ts';
 import type { OrtSession, OrtTensor } from '../runtime/ort-types.ts';
 import { loadWithTransformers } from '../runtime/transformers-load.ts';
 import type { EmbedTimings, LoadedModel, PreparedPrompt, PromptImage, VlmFamily } from './family.ts';

@@ -1,9 +1,9 @@
+import type { ModelEntry } from '../protocol.ts';
 import { createHash } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { ModelDownloadError, ModelFileIntegrityError, StorageQuotaError } from '../errors.ts';
 import { MODEL_CACHE_HEADERS } from '../models/model-cache.ts';
 import { INTEGRITY_ATTEMPTS } from './download.ts';
-import type { ModelEntry } from '../models/registry.ts';
 import { localLocks } from './locks.ts';
 import { VerifiedModelStore, type StoreDeps } from './store.ts';
 

@@ -21,22 +21,25 @@ import {
 import { familyFor } from '../families/index.ts';
 import type { EmbedTimings, LoadedModel, PreparedPrompt, VlmFamily } from '../families/family.ts';
 import { planDevices } from '../models/dtype-policy.ts';
-import { availableDtypes, fetchOriginIndex, filesForDtypes, mergeRegistry, type ModelEntry, type ModelFamilyId } from '../models/registry.ts';
-import type {
-  Capabilities,
-  ChatTurn,
-  Device,
-  GenerateOptions,
-  GenerateResult,
-  ImageDetail,
-  LoadResult,
-  ProgressCallback,
-  PromptEstimate,
-  RuntimeLoadOptions,
-  TokenCallback,
-  VlmWorkerApi,
-  WebGpuCapabilities,
-  WorkerStatus,
+import { availableDtypes, fetchOriginIndex, filesForDtypes, mergeRegistry } from '../models/registry.ts';
+import {
+  IMAGE_DETAILS,
+  type Capabilities,
+  type ChatTurn,
+  type Device,
+  type GenerateOptions,
+  type GenerateResult,
+  type ImageDetail,
+  type LoadResult,
+  type ModelEntry,
+  type ModelFamilyId,
+  type ProgressCallback,
+  type PromptEstimate,
+  type RuntimeLoadOptions,
+  type TokenCallback,
+  type VlmWorkerApi,
+  type WebGpuCapabilities,
+  type WorkerStatus,
 } from '../protocol.ts';
 import { capabilities, webGpuCapabilities } from './capabilities.ts';
 import { GenerationRun } from './generation-run.ts';
@@ -92,7 +95,6 @@ interface PreparedRun {
 type DecoderOutputs = Record<string, OrtTensor>;
 
 const GPU_LOST_PATTERN = /device (is |was )?lost|GPUDevice|mapAsync|Device::|webgpu.*destroyed/i;
-const IMAGE_DETAILS: readonly ImageDetail[] = ['low', 'auto', 'high'];
 
 export function validateGenerateOptions(options: GenerateOptions): void {
   if (!Number.isInteger(options.maxNewTokens) || options.maxNewTokens < 1) {

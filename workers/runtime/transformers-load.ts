@@ -7,8 +7,8 @@
 import { env, type ProgressInfo } from '@huggingface/transformers';
 import { ModelLoadError, VlmError } from '../errors.ts';
 import { beginModelLoad } from '../model-store/index.ts';
-import { filesForDtypes, type ModelEntry } from '../models/registry.ts';
-import type { Device, DtypeMap, LoadProgress } from '../protocol.ts';
+import { filesForDtypes } from '../models/registry.ts';
+import type { Device, DtypeMap, LoadProgress, ModelEntry } from '../protocol.ts';
 import { LoadProgressTracker } from './load-progress.ts';
 
 /** The Hub's layout, transformers.js' default. */
