@@ -42,9 +42,11 @@ export async function openControlled(page: Page, url: string): Promise<void> {
 /** Per file, the last progress the page saw. */
 export type FileProgressSeen = Record<string, { loaded: number; total: number; done: boolean }>;
 
-export type LoadOutcome = { ok: true; result: LoadResult; files: FileProgressSeen } | { ok: false; name: string; message: string; files: FileProgressSeen };
+export type LoadOutcome =
+  | { ok: true; result: LoadResult; files: FileProgressSeen }
+  | { ok: false; name: string; message: string; facts: Record<string, unknown> | undefined; files: FileProgressSeen };
 
-/** Loads the test model on WASM through the page's bridge; a failure comes back as name + message. */
+/** Loads the test model on WASM through the page's bridge; a failure comes back as name, message and facts. */
 export async function loadTestModel(page: Page): Promise<LoadOutcome> {
   return page.evaluate(async (id) => {
     const files: FileProgressSeen = {};
@@ -53,7 +55,8 @@ export async function loadTestModel(page: Page): Promise<LoadOutcome> {
       const result = await window.vlm.load(id, { device: 'wasm' }, onProgress);
       return { ok: true as const, result, files };
     } catch (error) {
-      return { ok: false as const, name: (error as Error).name, message: (error as Error).message, files };
+      const { name, message, facts } = error as Error & { facts?: Record<string, unknown> };
+      return { ok: false as const, name, message, facts, files };
     }
   }, TEST_MODEL_ID);
 }

@@ -39,6 +39,9 @@ test('quota exceeded: a named error with the numbers, nothing partial stored, ch
         /^Not enough storage to save SmolVLM random test model \(tiny, seed 42\): for onnx\/\w+\.onnx, [\d.]+ kB is needed (and this browser grants [\d.]+ \w+ more to this site|but the browser refused to store it, although it reports [\d.]+ \w+ used of [\d.]+ \w+ for this site)/,
       );
       expect(failed.message).toContain('Delete other models under "Models & storage"');
+      // The numbers also arrive as typed fields, through the worker boundary.
+      expect(failed.facts).toMatchObject({ modelId: 'SmolVLM-test-tiny', file: expect.stringMatching(/^onnx\/\w+\.onnx$/), bytesNeeded: expect.any(Number) });
+      expect(failed.facts!.bytesNeeded as number).toBeGreaterThan(150_000);
     }
     const stored = await storedModelFiles(page);
     expect(stored.some((entry) => entry.url.endsWith('.onnx') && entry.bytes > 150_000)).toBe(false);

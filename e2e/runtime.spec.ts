@@ -77,31 +77,56 @@ test.describe('model runtime @webgpu', () => {
     expect(counts.high).toEqual([1088, 13 * 64]);
   });
 
-  test('interrupt ends the run at once with finish reason stopped and keeps the partial text', async ({ page, backend }) => {
+  test('an aborted signal ends the run at once with finish reason stopped and keeps the partial text', async ({ page, backend }) => {
     await loadTestModel(page, backend);
     const outcome = await page.evaluate(async (options) => {
+      const stop = new AbortController();
       let pieces = 0;
-      let interruptedAfter = -1;
-      const run = window.vlm.generate([{ role: 'user', text: 'Tell me a long story.' }], options, () => {
-        pieces++;
-        // The first piece: later pieces may each carry several tokens (the worker batches text
-        // while the page is busy), so only the first tells how far decoding had got.
-        if (pieces === 1) {
-          interruptedAfter = pieces;
-          void window.vlm.interrupt();
-        }
-      });
+      const run = window.vlm.generate(
+        [{ role: 'user', text: 'Tell me a long story.' }],
+        options,
+        () => {
+          // The first piece: later pieces may each carry several tokens (the worker batches text
+          // while the page is busy), so only the first tells how far decoding had got.
+          if (++pieces === 1) stop.abort();
+        },
+        { signal: stop.signal },
+      );
       const result = await run;
       // The runtime is free again: a second question works.
       const next = await window.vlm.generate([{ role: 'user', text: 'And another?' }], { ...options, maxNewTokens: 3 }, () => undefined);
-      return { result, interruptedAfter, next: next.finishReason };
+      return { result, next: next.finishReason };
     }, greedy(300));
-    expect(outcome.interruptedAfter).toBe(1);
     expect(outcome.result.finishReason).toBe('stopped');
     expect(outcome.result.text.length).toBeGreaterThan(0);
     // Stopped within a couple of tokens of the request, far before the 300-token limit.
     expect(outcome.result.tokenIds.length).toBeLessThan(12);
     expect(outcome.next).toBe('length');
+  });
+
+  test('an abort before the call reaches the worker stops it with nothing sent; the same question then runs', async ({ page, backend }) => {
+    await loadTestModel(page, backend);
+    const outcome = await page.evaluate(async (options) => {
+      const blob = await (window as unknown as WindowWithImages).testImage(6, 640, 480);
+      const conversation = [{ role: 'user' as const, text: 'Describe this.', images: [{ id: 'early', blob }] }];
+      const pieces: string[] = [];
+      // Aborted while the page still prepares the image: nothing is posted.
+      const stop = new AbortController();
+      const stopped = window.vlm.generate(conversation, options, (piece) => pieces.push(piece), { signal: stop.signal });
+      stop.abort();
+      const result = await stopped;
+      const status = await window.vlm.status();
+      // The image never reached the worker, so this call sends it.
+      const next = await window.vlm.generate(conversation, { ...options, maxNewTokens: 3 }, () => undefined);
+      return { result, pieces, status, next };
+    }, greedy(300));
+    expect(outcome.result.finishReason).toBe('stopped');
+    expect(outcome.result.tokenIds).toEqual([]);
+    expect(outcome.pieces).toEqual([]);
+    expect(outcome.status.running).toBe(false);
+    expect(outcome.status.imagesKept).not.toContain('early');
+    expect(outcome.next.finishReason).toBe('length');
+    expect(outcome.next.timings.imagesEncoded).toBe(1);
   });
 
   test('a second generate while one runs is refused clearly, the first completes', async ({ page, backend }) => {
@@ -128,11 +153,15 @@ test.describe('model runtime @webgpu', () => {
     const overflow = await page.evaluate(async (options) => {
       const long = 'The quick brown fox jumps over the lazy dog. '.repeat(400);
       return window.vlm.generate([{ role: 'user', text: long }], options, () => undefined).then(
-        () => 'accepted',
-        (error: Error) => `${error.name}: ${error.message}`,
+        () => ({ text: 'accepted', facts: null }),
+        (error: Error & { facts?: { promptTokens: number; imageTokens: number; contextLength: number } }) => ({ text: `${error.name}: ${error.message}`, facts: error.facts ?? null }),
       );
     }, greedy(8));
-    expect(overflow).toMatch(/^ContextOverflowError: This conversation is \d+ tokens .* reads at most 2048\./);
+    expect(overflow.text).toMatch(/^ContextOverflowError: This conversation is \d+ tokens .* reads at most 2048\./);
+    // The counts arrive as typed fields, not only inside the message.
+    expect(overflow.facts).toMatchObject({ imageTokens: 0, contextLength: 2048 });
+    expect(overflow.facts!.promptTokens).toBeGreaterThan(2048);
+    expect(overflow.text).toContain(`is ${overflow.facts!.promptTokens} tokens`);
     // Nothing crashed: the same runtime still answers.
     const after = await page.evaluate((options) => window.vlm.generate([{ role: 'user', text: 'Short one.' }], options, () => undefined), greedy(4));
     expect(after.finishReason).toBe('length');

@@ -1,72 +1,127 @@
 /**
- * Errors a person can act on. Only `name` and `message` survive the worker boundary, so the page
- * switches on `name`. Names are spelled out because the bundler minifies class names.
+ * Errors a person can act on: named classes whose messages say what to do next, carrying their
+ * facts (token counts, file, bytes) as typed fields. They cross the worker boundary whole
+ * (workers/error-transfer.ts), so the page switches on `name` (a `VlmErrorName`) and reads the
+ * facts instead of parsing the message. Names are spelled out because the bundler minifies class
+ * names.
  */
-export class VlmError extends Error {
-  override name = 'VlmError';
+import type { ErrorFacts, ErrorInfo, NoFacts, VlmErrorName } from './protocol.ts';
+
+/** Base of every named error; `facts` travel with `name` and `message`. */
+export class VlmError<Name extends VlmErrorName = VlmErrorName> extends Error {
+  declare readonly name: Name;
+
+  constructor(
+    name: Name,
+    message: string,
+    readonly facts: ErrorFacts[Name],
+  ) {
+    super(message);
+    this.name = name;
+  }
 }
 
-/** A second `generate` while one runs. */
-export class GenerationBusyError extends VlmError {
-  override name = 'GenerationBusyError';
+export class GenerationBusyError extends VlmError<'GenerationBusyError'> {
+  constructor(message: string, facts: NoFacts = {}) {
+    super('GenerationBusyError', message, facts);
+  }
 }
-/** `generate` before `load`. */
-export class ModelNotLoadedError extends VlmError {
-  override name = 'ModelNotLoadedError';
+export class ModelNotLoadedError extends VlmError<'ModelNotLoadedError'> {
+  constructor(message: string, facts: NoFacts = {}) {
+    super('ModelNotLoadedError', message, facts);
+  }
 }
-/** The prompt does not fit the model's context window. */
-export class ContextOverflowError extends VlmError {
-  override name = 'ContextOverflowError';
+export class ContextOverflowError extends VlmError<'ContextOverflowError'> {
+  constructor(message: string, facts: ErrorFacts['ContextOverflowError']) {
+    super('ContextOverflowError', message, facts);
+  }
 }
-/** More images than the model can take in one conversation. */
-export class TooManyImagesError extends VlmError {
-  override name = 'TooManyImagesError';
+export class TooManyImagesError extends VlmError<'TooManyImagesError'> {
+  constructor(message: string, facts: ErrorFacts['TooManyImagesError']) {
+    super('TooManyImagesError', message, facts);
+  }
 }
-/** An image that could not be decoded. */
-export class ImageDecodeError extends VlmError {
-  override name = 'ImageDecodeError';
+export class ImageDecodeError extends VlmError<'ImageDecodeError'> {
+  constructor(message: string, facts: ErrorFacts['ImageDecodeError']) {
+    super('ImageDecodeError', message, facts);
+  }
 }
-/** The model id is unknown or a file could not be fetched. */
-export class ModelLoadError extends VlmError {
-  override name = 'ModelLoadError';
+export class ModelLoadError extends VlmError<'ModelLoadError'> {
+  constructor(message: string, facts: ErrorFacts['ModelLoadError']) {
+    super('ModelLoadError', message, facts);
+  }
 }
+export class ModelFileIntegrityError extends VlmError<'ModelFileIntegrityError'> {
+  constructor(message: string, facts: ErrorFacts['ModelFileIntegrityError']) {
+    super('ModelFileIntegrityError', message, facts);
+  }
+}
+export class ModelDownloadError extends VlmError<'ModelDownloadError'> {
+  constructor(message: string, facts: ErrorFacts['ModelDownloadError']) {
+    super('ModelDownloadError', message, facts);
+  }
+}
+export class StorageQuotaError extends VlmError<'StorageQuotaError'> {
+  constructor(message: string, facts: ErrorFacts['StorageQuotaError']) {
+    super('StorageQuotaError', message, facts);
+  }
+}
+export class WebGpuUnavailableError extends VlmError<'WebGpuUnavailableError'> {
+  constructor(message: string, facts: NoFacts = {}) {
+    super('WebGpuUnavailableError', message, facts);
+  }
+}
+export class GpuDeviceLostError extends VlmError<'GpuDeviceLostError'> {
+  constructor(message: string, facts: NoFacts = {}) {
+    super('GpuDeviceLostError', message, facts);
+  }
+}
+export class InvalidRequestError extends VlmError<'InvalidRequestError'> {
+  constructor(message: string, facts: NoFacts = {}) {
+    super('InvalidRequestError', message, facts);
+  }
+}
+export class WorkerCrashedError extends VlmError<'WorkerCrashedError'> {
+  constructor(message: string, facts: NoFacts = {}) {
+    super('WorkerCrashedError', message, facts);
+  }
+}
+
+const ERROR_CLASSES: { [Name in VlmErrorName]: new (message: string, facts: ErrorFacts[Name]) => VlmError<Name> } = {
+  GenerationBusyError,
+  ModelNotLoadedError,
+  ContextOverflowError,
+  TooManyImagesError,
+  ImageDecodeError,
+  ModelLoadError,
+  ModelFileIntegrityError,
+  ModelDownloadError,
+  StorageQuotaError,
+  WebGpuUnavailableError,
+  GpuDeviceLostError,
+  InvalidRequestError,
+  WorkerCrashedError,
+};
+
 /**
  * A model file could not be obtained or kept, however the model is run: the WebGPU-to-WASM
  * fallback does not retry these.
  */
-export class ModelFileError extends ModelLoadError {
-  override name = 'ModelFileError';
-}
-/**
- * A model file failed verification twice (wrong size, wrong sha256, an HTML page instead of the
- * file). The message names the file; nothing of it was stored.
- */
-export class ModelFileIntegrityError extends ModelFileError {
-  override name = 'ModelFileIntegrityError';
-}
-/** A model file could not be downloaded (offline, server errors, connection lost too often). */
-export class ModelDownloadError extends ModelFileError {
-  override name = 'ModelDownloadError';
-}
-/** The browser's storage quota cannot hold the model; the message carries the numbers. */
-export class StorageQuotaError extends ModelFileError {
-  override name = 'StorageQuotaError';
-}
-/** WebGPU was asked for and is not usable. */
-export class WebGpuUnavailableError extends VlmError {
-  override name = 'WebGpuUnavailableError';
-}
-/** The GPU device was lost (driver reset, out of memory, tab in background on some systems). */
-export class GpuDeviceLostError extends VlmError {
-  override name = 'GpuDeviceLostError';
-}
-/** A caller passed something malformed. */
-export class InvalidRequestError extends VlmError {
-  override name = 'InvalidRequestError';
+export function isModelFileError(error: unknown): error is ModelFileIntegrityError | ModelDownloadError | StorageQuotaError {
+  return error instanceof ModelFileIntegrityError || error instanceof ModelDownloadError || error instanceof StorageQuotaError;
 }
 
-/** Name and message of anything thrown, for results that cross the boundary. */
-export function describeError(error: unknown): { name: string; message: string } {
-  if (error instanceof Error) return { name: error.name, message: error.message };
+/** Name, message and facts of anything thrown: what crosses the boundary and what the page shows. */
+export function describeError(error: unknown): ErrorInfo {
+  if (error instanceof VlmError) return { ...error.facts, name: error.name, message: error.message } as ErrorInfo;
+  if (error instanceof Error) return { name: 'Error', message: error.message };
   return { name: 'Error', message: String(error) };
+}
+
+/** The error `describeError` described, as its own class again (a plain Error for an unknown name). */
+export function errorFromInfo(info: ErrorInfo): Error {
+  const { name, message, ...facts } = info;
+  if (name === 'Error' || !Object.hasOwn(ERROR_CLASSES, name)) return new Error(message);
+  const ErrorClass = ERROR_CLASSES[name] as new (message: string, facts: unknown) => VlmError;
+  return new ErrorClass(message, facts);
 }

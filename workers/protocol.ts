@@ -1,6 +1,7 @@
 /**
- * The contract between the page and the model worker. Both threads import these types; the page
- * imports nothing else from the worker's runtime (see tsconfig.app.json).
+ * The contract between the page and the model worker: the types both threads share, and the one
+ * list of image details. It imports nothing (a lint rule keeps it so); the page imports nothing
+ * of the worker's runtime (see tsconfig.app.json).
  */
 
 /** Where the model runs. */
@@ -13,8 +14,55 @@ export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
 export type SessionName = 'vision_encoder' | 'embed_tokens' | 'decoder_model_merged';
 /** The dtype chosen for each session. */
 export type DtypeMap = Record<SessionName, Dtype>;
-/** How many frames an image is cut into: see workers/models/image-detail.ts. */
-export type ImageDetail = 'low' | 'auto' | 'high';
+/** How many frames an image is cut into, cheapest first: see workers/models/image-detail.ts. */
+export const IMAGE_DETAILS = ['low', 'auto', 'high'] as const;
+export type ImageDetail = (typeof IMAGE_DETAILS)[number];
+
+// --- Models: what both threads know about one (the registry is workers/models/registry.ts) ---
+
+export interface ModelFile {
+  /** Path inside the model repository. */
+  path: string;
+  size: number;
+  /** Hex sha256 when known (the Hub's LFS pointer, or computed by our generator/fetcher). */
+  sha256?: string;
+}
+
+/** Where a model's files come from: a Hub repository, or this site (`/models/<id>/`). */
+export type ModelSource = { kind: 'hub'; repo: string; revision: string } | { kind: 'origin'; baseUrl: string };
+
+/** Names the model family adapter that runs it (workers/families). */
+export type ModelFamilyId = 'smolvlm';
+
+/** How a model's processor cuts images into frames and tokens. */
+export interface ImageGeometry {
+  /** Frame edge the vision encoder takes (512 for SmolVLM). */
+  frameSize: number;
+  /** Image tokens per frame after the connector (64 for SmolVLM). */
+  tokensPerFrame: number;
+  /** The processor's default resize target for the longest edge (2048 for SmolVLM). */
+  defaultLongestEdge: number;
+}
+
+export interface ModelEntry {
+  id: string;
+  name: string;
+  family: ModelFamilyId;
+  source: ModelSource;
+  description: string;
+  contextLength: number;
+  geometry: ImageGeometry;
+  /** Every file the app fetches: configs, tokenizer and each published ONNX variant. */
+  files: ModelFile[];
+  /** True when sizes are estimates from parameter counts (exact per-file sizes not bundled). */
+  sizesAreEstimates: boolean;
+  /** Ships with the app: served from our origin, no download to consent to, works offline. */
+  builtIn?: boolean;
+  /** The image details the model was trained for, lowest first; absent means every detail. */
+  details?: readonly ImageDetail[];
+  /** What the model can and cannot do, in one line, for the picker and the first-run card. */
+  knows?: string;
+}
 
 export interface WebGpuCapabilities {
   available: boolean;
@@ -133,8 +181,8 @@ export interface GenerateResult {
   timings: GenerationTimings;
   /** Token ids generated (for cross-checks between backends). */
   tokenIds: number[];
-  /** With finishReason `error`: what went wrong (name is one of workers/errors.ts). */
-  error?: { name: string; message: string };
+  /** With finishReason `error`: what went wrong, with its facts. */
+  error?: ErrorInfo;
 }
 
 /** A token count for a conversation, before running it. */
@@ -177,7 +225,7 @@ export interface WorkerStatus {
  */
 export interface VlmWorkerApi {
   capabilities(): Promise<Capabilities>;
-  listModels(): Promise<import('./models/registry.ts').ModelEntry[]>;
+  listModels(): Promise<ModelEntry[]>;
   load(modelId: string, options: RuntimeLoadOptions, onProgress: ProgressCallback): Promise<LoadResult>;
   estimate(conversation: ChatTurn[], detail: ImageDetail): Promise<PromptEstimate>;
   generate(conversation: ChatTurn[], options: GenerateOptions, onToken: TokenCallback): Promise<GenerateResult>;
@@ -191,3 +239,49 @@ export interface VlmWorkerApi {
   /** Diagnostics and tests: destroys the GPU device, as a driver reset would. */
   simulateGpuDeviceLoss(): Promise<boolean>;
 }
+
+/** An error that carries nothing but its message. */
+export type NoFacts = Record<never, never>;
+
+/**
+ * The facts each named error carries besides its message, by name (the classes are in
+ * workers/errors.ts). They cross the worker boundary as typed fields, so nobody parses a number
+ * back out of a message.
+ */
+export interface ErrorFacts {
+  /** A second `generate` (or a load, reset or unload) while one runs. */
+  GenerationBusyError: NoFacts;
+  /** `generate` or `estimate` before `load`. */
+  ModelNotLoadedError: NoFacts;
+  /** The prompt does not fit the model's context window. */
+  ContextOverflowError: { promptTokens: number; imageTokens: number; contextLength: number };
+  /** More images in one message than the model takes. */
+  TooManyImagesError: { images: number; maxImages: number };
+  /** An image that could not be decoded or is refused; `image` is its id or file name. */
+  ImageDecodeError: { image: string | null };
+  /** The model is unknown or could not be loaded. */
+  ModelLoadError: { modelId: string };
+  /** A model file failed verification `attempts` times; nothing of it was stored. */
+  ModelFileIntegrityError: { modelId: string; file: string; attempts: number };
+  /** A model file could not be downloaded (offline, server errors, connection lost too often). */
+  ModelDownloadError: { modelId: string; file: string; offline: boolean };
+  /** The browser's storage cannot hold a model file; `bytesFree` is null when the browser does not say. */
+  StorageQuotaError: { modelId: string; file: string; bytesNeeded: number; bytesFree: number | null };
+  /** WebGPU was asked for and is not usable. */
+  WebGpuUnavailableError: NoFacts;
+  /** The GPU device was lost (driver reset, out of memory, background tab on some systems). */
+  GpuDeviceLostError: NoFacts;
+  /** A caller passed something malformed. */
+  InvalidRequestError: NoFacts;
+  /** The model worker died (the page's bridge reports it for every call still waiting). */
+  WorkerCrashedError: NoFacts;
+}
+
+/** The name of every error the runtime raises on purpose: the page switches on these. */
+export type VlmErrorName = keyof ErrorFacts;
+
+/**
+ * An error as data: name, message and facts. What crosses the worker boundary and what the page
+ * keeps with a failed answer; anything unexpected is an `Error` with its message.
+ */
+export type ErrorInfo = { [Name in VlmErrorName]: { name: Name; message: string } & ErrorFacts[Name] }[VlmErrorName] | { name: 'Error'; message: string };

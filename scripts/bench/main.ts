@@ -29,7 +29,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildBackendResult, toMarkdown } from '../../src/bench/core/report.ts';
 import { benchSettings } from '../../src/bench/core/settings.ts';
-import { DETAILS, type BackendResult, type BackendSpec, type BenchReport, type BenchSettings, type DetailName, type PathRuns, type SuiteOptions } from '../../src/bench/core/types.ts';
+import { IMAGE_DETAILS } from '../../workers/protocol.ts';
+import { type BackendResult, type BackendSpec, type BenchReport, type BenchSettings, type DetailName, type PathRuns, type SuiteOptions } from '../../src/bench/core/types.ts';
 import { createStaticHandler } from '../serve.ts';
 import { PRESETS } from '../test-model/presets.ts';
 import { launch, probeCapabilities, runBrowserBackend } from './browser.ts';
@@ -71,7 +72,7 @@ function parseOptions() {
     ),
   );
   const details = values.details?.split(',').map((detail) => detail.trim());
-  if (details?.some((detail) => !(DETAILS as readonly string[]).includes(detail))) throw new Error(`--details takes ${DETAILS.join(', ')}, not "${values.details}".`);
+  if (details?.some((detail) => !(IMAGE_DETAILS as readonly string[]).includes(detail))) throw new Error(`--details takes ${IMAGE_DETAILS.join(', ')}, not "${values.details}".`);
   return { ...values, settings: benchSettings(values.quick, { ...overrides, ...(details ? { details: details as DetailName[] } : {}) }), dtype: parseDtype(values.dtype) };
 }
 

@@ -14,8 +14,7 @@ import { appPwa, downloadPlan as storageDownloadPlan, ModelsStoragePanel, Offlin
 import { SettingsDialog } from '../settings/index.ts';
 import { ChatList, ExportMenu } from '../storage/index.ts';
 import { offeredDetail, planImage, SMOLVLM_GEOMETRY } from '../../workers/models/image-detail.ts';
-import type { ModelEntry } from '../../workers/models/registry.ts';
-import type { Capabilities } from '../../workers/protocol.ts';
+import type { Capabilities, ModelEntry } from '../../workers/protocol.ts';
 import { loadedModel } from './runtime-state.ts';
 import { useChatController } from './useChatController.ts';
 import './app.css';

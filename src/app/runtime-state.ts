@@ -3,9 +3,8 @@
  * "loading" and "generating", and every transition is named. Transitions that make no sense from
  * the current state are ignored rather than half-applied.
  */
-import type { ErrorInfo } from '../chat/conversation.ts';
 import { addSample, type ProgressSample } from '../models/progress-meter.ts';
-import type { DeviceRequest, LoadProgress, LoadResult } from '../../workers/protocol.ts';
+import type { DeviceRequest, ErrorInfo, LoadProgress, LoadResult } from '../../workers/protocol.ts';
 
 export type RuntimeState =
   | { status: 'idle' }

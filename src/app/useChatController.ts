@@ -24,7 +24,7 @@ import type { ModelCatalog } from '../models/useModelCatalog.ts';
 import { generateOptionsFor, useSettings, type Settings } from '../settings/index.ts';
 import type { ConversationSummary } from '../storage/index.ts';
 import type { DeviceRequest, GenerationTimings, LoadResult } from '../../workers/protocol.ts';
-import { describeError } from './describe-error.ts';
+import { describeError } from '../../workers/errors.ts';
 import type { RuntimeState } from './runtime-state.ts';
 import { useConversations } from './useConversations.ts';
 import { useModelRuntime } from './useModelRuntime.ts';
@@ -44,9 +44,8 @@ function statsFrom(timings: GenerationTimings, device: LoadResult['device']): An
 interface AnswerRun {
   answerId: string;
   promise: Promise<void>;
-  /** The worker is generating (Stop must interrupt it); false while the model still loads. */
-  generating: boolean;
-  stopRequested: boolean;
+  /** Stop aborts it: while the model loads the answer never starts, later the worker stops it. */
+  abort: AbortController;
 }
 
 export interface ChatController {
@@ -100,7 +99,8 @@ export function useChatController(): ChatController {
 
   const runAnswer = useCallback(
     (turns: PageTurn[], answerId: string) => {
-      const run: AnswerRun = { answerId, promise: Promise.resolve(), generating: false, stopRequested: false };
+      const run: AnswerRun = { answerId, promise: Promise.resolve(), abort: new AbortController() };
+      const { signal } = run.abort;
       run.promise = (async () => {
         let loaded: LoadResult;
         try {
@@ -109,15 +109,14 @@ export function useChatController(): ChatController {
           dispatchChat({ type: 'answer-fail', answerId, error: describeError(error) });
           return;
         }
-        if (run.stopRequested) {
+        if (signal.aborted) {
           dispatchChat({ type: 'answer-finish', answerId, text: '', status: 'stopped', finishReason: 'stopped' });
           return;
         }
         dispatchRuntime({ type: 'generate-start', answerId });
-        run.generating = true;
         const batcher = new FrameBatcher((text) => dispatchChat({ type: 'answer-delta', answerId, text }));
         try {
-          const result = await bridge.generate(turns, generateOptionsFor(settingsRef.current), (piece) => batcher.push(piece));
+          const result = await bridge.generate(turns, generateOptionsFor(settingsRef.current), (piece) => batcher.push(piece), { signal });
           batcher.flush();
           const stats = statsFrom(result.timings, loaded.device);
           if (result.finishReason === 'error') {
@@ -131,7 +130,6 @@ export function useChatController(): ChatController {
           batcher.dispose();
           dispatchChat({ type: 'answer-fail', answerId, error: describeError(error), failedOn: loaded.device });
         } finally {
-          run.generating = false;
           dispatchRuntime({ type: 'generate-end' });
         }
       })().finally(() => {
@@ -197,17 +195,9 @@ export function useChatController(): ChatController {
 
   const stop = useCallback(() => {
     const run = runRef.current;
-    if (!run || run.stopRequested) return;
-    run.stopRequested = true;
+    if (!run || run.abort.signal.aborted) return;
+    run.abort.abort();
     dispatchRuntime({ type: 'stop-requested' });
-    // The worker may not have started this run yet (images still crossing): keep asking until it
-    // has stopped, or the run ended on its own.
-    void (async () => {
-      for (let attempt = 0; attempt < 200 && runRef.current === run; attempt++) {
-        if (run.generating && (await bridge.interrupt().catch(() => false))) return;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    })();
   }, [dispatchRuntime]);
 
   /** Stops whatever runs and waits for it to settle. */

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState, 
 import { conversationReducer, emptyConversation, type Conversation, type ConversationAction, type ConversationState } from '../chat/conversation.ts';
 import { newId } from '../lib/ids.ts';
 import { ConversationStore, type ConversationSummary } from '../storage/index.ts';
-import { describeError } from './describe-error.ts';
+import { describeError } from '../../workers/errors.ts';
 
 const ACTIVE_CHAT_KEY = 'vlm-chat.active-conversation';
 

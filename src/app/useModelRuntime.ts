@@ -10,7 +10,7 @@ import { DEFAULT_MODEL_ID, isServedHere, resolveStartModel, type ModelEntry } fr
 import { useModelCatalog, type ModelCatalog } from '../models/useModelCatalog.ts';
 import type { Settings } from '../settings/index.ts';
 import type { DeviceRequest, LoadProgress, LoadResult } from '../../workers/protocol.ts';
-import { describeError } from './describe-error.ts';
+import { describeError } from '../../workers/errors.ts';
 import { initialRuntime, runtimeReducer, type RuntimeAction, type RuntimeState } from './runtime-state.ts';
 
 export interface ModelRuntime {

@@ -6,8 +6,8 @@
  */
 import type { VlmBridge } from '../bridge/vlm-bridge.ts';
 import { planImage } from '../../workers/models/image-detail.ts';
-import { onnxFilePath, type ModelEntry } from '../../workers/models/registry.ts';
-import type { DtypeMap } from '../../workers/protocol.ts';
+import { onnxFilePath } from '../../workers/models/registry.ts';
+import type { DtypeMap, ModelEntry } from '../../workers/protocol.ts';
 import { measureCopyBandwidth } from './bandwidth/index.ts';
 import { emptyRuns } from './core/report.ts';
 import { WARMUP_TOKENS } from './core/settings.ts';

@@ -1,7 +1,7 @@
 /** The page's one bridge to the model worker (see vlm-bridge.ts). */
 import { VlmBridge, type BridgeEvents } from './vlm-bridge.ts';
 
-export { VlmBridge, WorkerCrashedError, type PageTurn, type BridgeEvents } from './vlm-bridge.ts';
+export { VlmBridge, type PageTurn, type BridgeEvents } from './vlm-bridge.ts';
 export { bitmapForWorker, MAX_TRANSFER_EDGE } from './images.ts';
 
 /** Filled in by the page (e.g. `onRecovered`): the bridge reads it when the event happens. */

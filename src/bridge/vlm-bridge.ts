@@ -1,8 +1,9 @@
 /**
- * The page's single owner of the model worker. It creates the worker lazily, keeps one call of
- * each kind in flight, rejects every pending call itself if the worker dies (Comlink does not),
- * starts a fresh worker after a crash or a lost GPU, and sends each image's pixels only once per
- * worker (later turns refer to the image by id).
+ * The page's single owner of the model worker. It creates the worker lazily, rejects every pending
+ * call itself if the worker dies (Comlink does not), starts a fresh worker after a crash or a lost
+ * GPU, stops an answer when its AbortSignal fires, and sends each image's pixels only once per
+ * worker (later turns refer to the image by id). The worker itself runs one generation at a time
+ * and refuses a second with GenerationBusyError.
  */
 import * as Comlink from 'comlink';
 import type {
@@ -10,16 +11,19 @@ import type {
   ChatTurn,
   GenerateOptions,
   GenerateResult,
+  GenerationTimings,
   ImageDetail,
   LoadProgress,
   LoadResult,
+  ModelEntry,
   PromptEstimate,
   RuntimeLoadOptions,
   TokenCallback,
   VlmWorkerApi,
   WorkerStatus,
 } from '../../workers/protocol.ts';
-import type { ModelEntry } from '../../workers/models/registry.ts';
+import { installErrorTransfer } from '../../workers/error-transfer.ts';
+import { WorkerCrashedError } from '../../workers/errors.ts';
 import { bitmapForWorker } from './images.ts';
 
 /** A chat turn as the page holds it: images are Blobs with stable ids. */
@@ -29,11 +33,26 @@ export interface PageTurn {
   images?: { id: string; blob: Blob }[];
 }
 
-export class WorkerCrashedError extends Error {
-  override name = 'WorkerCrashedError';
-}
-
 type Remote = Comlink.Remote<VlmWorkerApi>;
+
+/** What an answer stopped before the worker ran it reports: nothing generated, nothing timed. */
+function stoppedBeforeStart(): GenerateResult {
+  const timings: GenerationTimings = {
+    imagePreprocessMs: 0,
+    visionEncodeMs: 0,
+    prefillMs: 0,
+    timeToFirstTokenMs: 0,
+    decodeMs: 0,
+    decodeTokensPerSecond: 0,
+    totalMs: 0,
+    promptTokens: 0,
+    imageTokens: 0,
+    reusedPromptTokens: 0,
+    imagesEncoded: 0,
+    newTokens: 0,
+  };
+  return { text: '', finishReason: 'stopped', timings, tokenIds: [] };
+}
 
 export interface BridgeEvents {
   /** The worker was replaced (crash or GPU loss) and the model reloaded; `result` says where. */
@@ -53,7 +72,10 @@ export class VlmBridge {
     private readonly createWorker: () => Worker = () => new Worker(new URL('../../workers/vlm.worker.ts', import.meta.url), { type: 'module', name: 'vlm' }),
     /** Listeners the app may set, e.g. `bridge.events.onRecovered = ...`. */
     readonly events: BridgeEvents = {},
-  ) {}
+  ) {
+    // Named errors thrown in the worker arrive as the same classes, facts included.
+    installErrorTransfer();
+  }
 
   private api(): Remote {
     if (this.remote) return this.remote;
@@ -119,8 +141,8 @@ export class VlmBridge {
   }
 
   /** Converts page turns to worker turns, sending pixels only for images the worker lacks. */
-  private async toWorkerTurns(conversation: readonly PageTurn[]): Promise<{ turns: ChatTurn[]; transfers: Transferable[]; sent: string[] }> {
-    const transfers: Transferable[] = [];
+  private async toWorkerTurns(conversation: readonly PageTurn[]): Promise<{ turns: ChatTurn[]; transfers: ImageBitmap[]; sent: string[] }> {
+    const transfers: ImageBitmap[] = [];
     const sent: string[] = [];
     const turns: ChatTurn[] = [];
     for (const turn of conversation) {
@@ -140,10 +162,33 @@ export class VlmBridge {
     return { turns, transfers, sent };
   }
 
-  async generate(conversation: readonly PageTurn[], options: GenerateOptions, onToken: TokenCallback): Promise<GenerateResult> {
+  /**
+   * One answer, streamed to `onToken`. Aborting `signal` stops it and resolves with what was
+   * generated so far (finish reason `stopped`): before the call is posted nothing reaches the
+   * worker; from the moment it is posted the worker is told, and stops at its next step.
+   */
+  async generate(
+    conversation: readonly PageTurn[],
+    options: GenerateOptions,
+    onToken: TokenCallback,
+    { signal }: { signal?: AbortSignal } = {},
+  ): Promise<GenerateResult> {
+    if (signal?.aborted) return stoppedBeforeStart();
     await this.recoverIfNeeded();
     const { turns, transfers, sent } = await this.toWorkerTurns(conversation);
-    const result = await this.track((remote) => remote.generate(Comlink.transfer(turns, transfers), options, Comlink.proxy(onToken)));
+    if (signal?.aborted) {
+      for (const bitmap of transfers) bitmap.close();
+      return stoppedBeforeStart();
+    }
+    const result = await this.track((remote) => {
+      const call = remote.generate(Comlink.transfer(turns, transfers), options, Comlink.proxy(onToken));
+      // Posted: the worker handles messages in order, so an interrupt sent from now on reaches the
+      // generation this call started.
+      const interrupt = () => void remote.interrupt().catch(() => false);
+      if (signal?.aborted) interrupt();
+      else signal?.addEventListener('abort', interrupt, { once: true });
+      return call.finally(() => signal?.removeEventListener('abort', interrupt));
+    });
     for (const id of sent) this.imagesInWorker.add(id);
     if (result.error?.name === 'GpuDeviceLostError') this.crash(result.error.message);
     return result;
@@ -155,12 +200,6 @@ export class VlmBridge {
     const estimate = await this.track((remote) => remote.estimate(Comlink.transfer(turns, transfers), detail));
     for (const id of sent) this.imagesInWorker.add(id);
     return estimate;
-  }
-
-  /** Stops the running answer; resolves false when nothing was running. */
-  interrupt(): Promise<boolean> {
-    if (!this.remote) return Promise.resolve(false);
-    return this.track((remote) => remote.interrupt());
   }
 
   async reset(): Promise<void> {

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { ErrorInfo } from '../../workers/protocol.ts';
 import type { Attachment } from '../files/index.ts';
 import { EditIcon, RegenerateIcon, WarningIcon, ChipIcon } from '../lib/icons.tsx';
 import { useObjectUrl } from '../lib/useObjectUrl.ts';
@@ -91,6 +92,20 @@ export function UserMessageView({
 
 const PENDING_TEXT = { loading: 'Loading the model…', images: 'Looking at the image…', thinking: 'Thinking…' } as const;
 
+/** The headline of a failed answer: whether the model never loaded or the answer itself failed. */
+export function failureHeadline(error: ErrorInfo | undefined): string {
+  switch (error?.name) {
+    case 'ModelLoadError':
+    case 'ModelFileIntegrityError':
+    case 'ModelDownloadError':
+    case 'StorageQuotaError':
+    case 'WebGpuUnavailableError':
+      return 'The model could not load.';
+    default:
+      return 'The answer failed.';
+  }
+}
+
 export function AssistantMessageView({
   message,
   pendingPhase,
@@ -144,7 +159,7 @@ export function AssistantMessageView({
           <div className="answer-error">
             <p>
               <WarningIcon />
-              <strong>{message.error?.name === 'ModelLoadError' ? 'The model could not load.' : 'The answer failed.'}</strong> {message.error?.message}
+              <strong>{failureHeadline(message.error)}</strong> {message.error?.message}
             </p>
             <div className="answer-error-actions">
               <button type="button" className="button secondary small" onClick={onRegenerate} disabled={!canAct}>

@@ -5,7 +5,7 @@
  */
 import type { PageTurn } from '../bridge/index.ts';
 import type { Attachment } from '../files/index.ts';
-import type { Device, FinishReason, GenerationTimings } from '../../workers/protocol.ts';
+import type { Device, ErrorInfo, FinishReason, GenerationTimings } from '../../workers/protocol.ts';
 
 export interface UserMessage {
   id: string;
@@ -24,11 +24,6 @@ export interface AnswerStats extends Pick<
   'timeToFirstTokenMs' | 'decodeTokensPerSecond' | 'promptTokens' | 'imageTokens' | 'reusedPromptTokens' | 'newTokens' | 'totalMs' | 'imagesEncoded'
 > {
   device: Device;
-}
-
-export interface ErrorInfo {
-  name: string;
-  message: string;
 }
 
 export interface AssistantMessage {

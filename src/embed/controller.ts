@@ -8,9 +8,8 @@
  * Load progress and `ready` go to the host only once it has asked for the model.
  */
 import type { PageTurn, VlmBridge } from '../bridge/vlm-bridge.ts';
-import type { GenerateOptions, LoadProgress, LoadResult } from '../../workers/protocol.ts';
-import type { ModelEntry } from '../../workers/models/registry.ts';
-import { describeError } from '../../workers/errors.ts';
+import type { ErrorInfo, GenerateOptions, LoadProgress, LoadResult, ModelEntry } from '../../workers/protocol.ts';
+import { describeError, errorFromInfo } from '../../workers/errors.ts';
 import { imageFromBlob, type EmbedImage } from './images.ts';
 import { clip, type EmbedConfig, type EmbedFinishReason, type FrameEvent, type HostCommand } from './protocol.ts';
 
@@ -31,7 +30,7 @@ export type ModelState =
   | { kind: 'idle'; modelId: string }
   | { kind: 'loading'; modelId: string; progress: LoadProgress | null }
   | { kind: 'ready'; modelId: string; result: LoadResult }
-  | { kind: 'failed'; modelId: string; error: { name: string; message: string } };
+  | { kind: 'failed'; modelId: string; error: ErrorInfo };
 
 export type RunState = { kind: 'idle' } | { kind: 'running'; from: Asker };
 
@@ -69,10 +68,6 @@ const generateOptions = (maxNewTokens: number): GenerateOptions => ({
   repetitionPenalty: 1.1,
   detail: 'auto',
 });
-
-function namedError(error: { name: string; message: string }): Error {
-  return Object.assign(new Error(error.message), { name: error.name });
-}
 
 export class EmbedController {
   #snapshot: EmbedSnapshot;
@@ -315,8 +310,6 @@ export class EmbedController {
     const question = this.#newTurn(job.from, 'user', text, images, 'done');
     const answer = this.#newTurn(job.from, 'assistant', '', [], 'streaming');
     this.#update({ turns: [...this.#snapshot.turns, question, answer], run: { kind: 'running', from: job.from } });
-    const interrupt = () => void this.bridge.interrupt();
-    signal.addEventListener('abort', interrupt);
     let streamed = '';
     try {
       const conversation: PageTurn[] = [...history, question].map((turn) => ({
@@ -324,15 +317,14 @@ export class EmbedController {
         text: turn.text,
         images: turn.images.map((image) => ({ id: image.id, blob: image.blob })),
       }));
-      const result = await this.bridge.generate(conversation, generateOptions(maxNewTokens), (piece) => {
-        // An abort that landed before the worker started running is honoured at the first piece.
-        if (signal.aborted) interrupt();
+      const onPiece = (piece: string) => {
         streamed += piece;
         const visible = streamed.trimStart();
         this.#patchTurn(answer.id, { text: visible });
         onVisible(visible);
-      });
-      if (result.finishReason === 'error') throw namedError(result.error ?? { name: 'Error', message: 'The answer failed.' });
+      };
+      const result = await this.bridge.generate(conversation, generateOptions(maxNewTokens), onPiece, { signal });
+      if (result.finishReason === 'error') throw errorFromInfo(result.error ?? { name: 'Error', message: 'The answer failed.' });
       const finishReason = result.finishReason;
       this.#patchTurn(answer.id, { text: result.text, status: finishReason === 'stopped' ? 'stopped' : 'done' });
       return { text: result.text, finishReason };
@@ -341,7 +333,6 @@ export class EmbedController {
       this.#patchTurn(answer.id, { status: 'failed', error: describeError(error).message });
       throw error;
     } finally {
-      signal.removeEventListener('abort', interrupt);
       this.#update({ run: { kind: 'idle' } });
     }
   }

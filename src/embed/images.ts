@@ -5,6 +5,7 @@
  */
 import { heicMessage, IMAGE_LIMITS, inspectImageBytes } from '../files/inspect.ts';
 import { FORMAT_MIME } from '../files/sniff.ts';
+import { ImageDecodeError } from '../../workers/errors.ts';
 import { EMBED_LIMITS } from './protocol.ts';
 
 /** An image in the widget's conversation. */
@@ -15,24 +16,19 @@ export interface EmbedImage {
   url: string;
 }
 
-/** An image the widget refuses; the name is the runtime's, so the host can switch on it. */
-export class ImageRejectedError extends Error {
-  override name = 'ImageDecodeError';
-}
-
 /** Checks an image's bytes; resolves with a Blob typed by its real format. */
 export async function checkImage(blob: Blob, fileName: string): Promise<Blob> {
   if (blob.size > EMBED_LIMITS.imageBytes) {
-    throw new ImageRejectedError(`“${fileName}” is ${(blob.size / 1048576).toFixed(1)} MB; the widget takes images up to ${EMBED_LIMITS.imageBytes / 1048576} MB.`);
+    throw new ImageDecodeError(`“${fileName}” is ${(blob.size / 1048576).toFixed(1)} MB; the widget takes images up to ${EMBED_LIMITS.imageBytes / 1048576} MB.`, { image: fileName });
   }
   const bytes = new Uint8Array(await blob.arrayBuffer());
   const inspection = inspectImageBytes(bytes, fileName, { maxBytes: EMBED_LIMITS.imageBytes, maxPixels: IMAGE_LIMITS.maxPixels });
-  if (!inspection.ok) throw new ImageRejectedError(inspection.refusal.message);
+  if (!inspection.ok) throw new ImageDecodeError(inspection.refusal.message, { image: fileName });
   const typed = new Blob([bytes], { type: FORMAT_MIME[inspection.format] });
   if (inspection.format === 'heic') {
     // Only some browsers (Safari) decode HEIC: find out now rather than in the middle of an answer.
     const bitmap = await createImageBitmap(typed).catch(() => null);
-    if (!bitmap) throw new ImageRejectedError(heicMessage(fileName));
+    if (!bitmap) throw new ImageDecodeError(heicMessage(fileName), { image: fileName });
     bitmap.close();
   }
   return typed;

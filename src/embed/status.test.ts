@@ -20,7 +20,7 @@ describe('statusLine', () => {
   it('reports loading, failures and refusals', () => {
     const progress: LoadProgress = { phase: 'fetching', message: 'Downloading decoder_model_merged.onnx', files: [], loadedBytes: 25, totalBytes: 100 };
     expect(statusLine({ access: open, model: { kind: 'loading', modelId: 'm', progress }, crossOriginIsolated: true }).text).toBe('Downloading decoder_model_merged.onnx 25%');
-    expect(statusLine({ access: open, model: { kind: 'failed', modelId: 'm', error: { name: 'ModelLoadError', message: 'Offline.' } }, crossOriginIsolated: true }).tone).toBe('error');
+    expect(statusLine({ access: open, model: { kind: 'failed', modelId: 'm', error: { name: 'ModelLoadError', message: 'Offline.', modelId: 'm' } }, crossOriginIsolated: true }).tone).toBe('error');
     expect(statusLine({ access: { kind: 'refused', origin: 'https://evil.example' }, model: { kind: 'idle', modelId: 'm' }, crossOriginIsolated: true }).text).toBe(
       'This chat is not enabled on https://evil.example.',
     );

@@ -3,7 +3,7 @@
  * suggested questions that follow the selected model.
  */
 import { useState } from 'react';
-import type { ModelEntry } from '../../workers/models/registry.ts';
+import type { ModelEntry } from '../../workers/protocol.ts';
 import { fetchExample, suggestionsFor, type ShapesExample } from './examples.ts';
 
 export function EmptyState({

@@ -3,7 +3,7 @@
  * model's held-out set by scripts/demo-model/heldout.py) with questions the built-in model
  * answers, and the suggestions shown for the selected model.
  */
-import type { ModelEntry } from '../../workers/models/registry.ts';
+import type { ModelEntry } from '../../workers/protocol.ts';
 
 export interface ShapesExample {
   image: string;

@@ -100,7 +100,7 @@ export function LoadStatus({
   }
 
   if (runtime.status === 'error') {
-    const gpu = runtime.device === 'webgpu' || /WebGpu|GpuDevice/.test(runtime.error.name);
+    const gpu = runtime.device === 'webgpu' || runtime.error.name === 'WebGpuUnavailableError' || runtime.error.name === 'GpuDeviceLostError';
     const offerBuiltIn = builtIn !== null && builtIn.id !== runtime.modelId;
     return (
       <section className="load-status error" aria-label="Model loading failed">

@@ -4,12 +4,11 @@
  * worker's pure registry and dtype policy, so the size shown is the size the worker will fetch.
  */
 import { chooseDtypes } from '../../workers/models/dtype-policy.ts';
-import { availableDtypes, fetchOriginIndex, filesForDtypes, mergeRegistry, type ModelEntry, type ModelFile } from '../../workers/models/registry.ts';
-import { DEFAULT_MODEL_ID } from '../../workers/models/registry.ts';
-export { MAX_IMAGES_PER_MESSAGE } from '../../workers/models/registry.ts';
-import type { Capabilities, Device, DeviceRequest, DtypeMap, LoadResult } from '../../workers/protocol.ts';
+import { availableDtypes, DEFAULT_MODEL_ID, fetchOriginIndex, filesForDtypes, mergeRegistry } from '../../workers/models/registry.ts';
+import type { Capabilities, Device, DeviceRequest, DtypeMap, LoadResult, ModelEntry, ModelFile } from '../../workers/protocol.ts';
 
-export { DEFAULT_MODEL_ID, type ModelEntry } from '../../workers/models/registry.ts';
+export { DEFAULT_MODEL_ID, MAX_IMAGES_PER_MESSAGE } from '../../workers/models/registry.ts';
+export type { ModelEntry } from '../../workers/protocol.ts';
 
 /** The model the page starts with: `?model=` when known, else the last one used, else the default. */
 export function resolveStartModel(models: readonly ModelEntry[], urlModel: string | null, saved: string | null): { id: string; unknownUrlModel?: string } {

@@ -4,8 +4,8 @@
  */
 import { MODEL_CACHE_HEADERS, MODEL_CACHE_NAME } from '../../workers/models/model-cache.ts';
 import { planDevices } from '../../workers/models/dtype-policy.ts';
-import { availableDtypes, filesForDtypes, type ModelEntry, type ModelFile } from '../../workers/models/registry.ts';
-import type { Capabilities, Device, LoadOptions } from '../../workers/protocol.ts';
+import { availableDtypes, filesForDtypes } from '../../workers/models/registry.ts';
+import type { Capabilities, Device, LoadOptions, ModelEntry, ModelFile } from '../../workers/protocol.ts';
 
 /** A model with at least one file stored. */
 export interface StoredModel {

@@ -3,8 +3,8 @@
  * for an actual image, computed with the processor's own arithmetic) and the backend.
  */
 import { useId, type ReactNode } from 'react';
-import { offeredDetail, planImage, type ImageGeometry } from '../../workers/models/image-detail.ts';
-import type { Capabilities, Device, DeviceRequest, ImageDetail } from '../../workers/protocol.ts';
+import { offeredDetail, planImage } from '../../workers/models/image-detail.ts';
+import { IMAGE_DETAILS, type Capabilities, type Device, type DeviceRequest, type ImageDetail, type ImageGeometry } from '../../workers/protocol.ts';
 import { Modal } from '../lib/Modal.tsx';
 import { ANSWER_LENGTH, ANSWER_LENGTH_PRESETS, type Settings } from './settings.ts';
 import './settings.css';
@@ -136,7 +136,7 @@ export function SettingsDialog({
             {model.name} was trained for {model.details.join(' and ')} only, so its images go at {DETAIL_TEXT[offeredDetail(settings.detail, model.details)].title.toLowerCase()} detail.
           </p>
         )}
-        {(['low', 'auto', 'high'] as const).map((detail) => {
+        {IMAGE_DETAILS.map((detail) => {
           const plan = planImage(example.width, example.height, detail, device, geometry);
           const offered = !model?.details || model.details.includes(detail);
           return (

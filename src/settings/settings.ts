@@ -3,7 +3,7 @@
  * image detail and the backend. Anything malformed in storage falls back to the default, field by
  * field, so a bad value never breaks the page.
  */
-import type { DeviceRequest, GenerateOptions, ImageDetail } from '../../workers/protocol.ts';
+import { IMAGE_DETAILS, type DeviceRequest, type GenerateOptions, type ImageDetail } from '../../workers/protocol.ts';
 
 export type SamplingMode = 'greedy' | 'creative';
 
@@ -39,7 +39,6 @@ export const DEFAULT_SETTINGS: Settings = {
 
 export const SETTINGS_STORAGE_KEY = 'vlm-chat.settings.v1';
 
-const DETAILS: readonly ImageDetail[] = ['low', 'auto', 'high'];
 const BACKENDS: readonly DeviceRequest[] = ['auto', 'webgpu', 'wasm'];
 
 function clampInteger(value: unknown, min: number, max: number): number | undefined {
@@ -55,7 +54,7 @@ export function normalizeSettings(raw: unknown): Settings {
     sampling: input.sampling === 'creative' || input.sampling === 'greedy' ? input.sampling : DEFAULT_SETTINGS.sampling,
     temperature:
       typeof input.temperature === 'number' && input.temperature > 0 && input.temperature <= 2 ? input.temperature : DEFAULT_SETTINGS.temperature,
-    detail: DETAILS.includes(input.detail as ImageDetail) ? (input.detail as ImageDetail) : DEFAULT_SETTINGS.detail,
+    detail: IMAGE_DETAILS.includes(input.detail as ImageDetail) ? (input.detail as ImageDetail) : DEFAULT_SETTINGS.detail,
     backend: BACKENDS.includes(input.backend as DeviceRequest) ? (input.backend as DeviceRequest) : DEFAULT_SETTINGS.backend,
     modelId: typeof input.modelId === 'string' && /^[\w.-]+$/.test(input.modelId) ? input.modelId : null,
   };

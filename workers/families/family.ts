@@ -6,8 +6,7 @@
  */
 import type { RawImage } from '@huggingface/transformers';
 import type { ImagePlan } from '../models/image-detail.ts';
-import type { ModelEntry } from '../models/registry.ts';
-import type { ChatTurn, Device, DtypeMap, ImageDetail, LoadProgress } from '../protocol.ts';
+import type { ChatTurn, Device, DtypeMap, ImageDetail, LoadProgress, ModelEntry } from '../protocol.ts';
 import type { OrtSession, OrtTensor } from '../runtime/ort-types.ts';
 
 export interface LoadedModel {

@@ -1,5 +1,5 @@
 /** Model families the runtime can run, by the registry's `family` id. */
-import type { ModelFamilyId } from '../models/registry.ts';
+import type { ModelFamilyId } from '../protocol.ts';
 import type { LoadedModel, VlmFamily } from './family.ts';
 import { smolVlmFamily } from './smolvlm.ts';
 

@@ -111,5 +111,14 @@ describe('SmolVLM prompt preparation', () => {
     const call = () => smolVlmFamily.preparePrompt(model, [{ role: 'user', text: 'x', images: [{ id: '1' }, { id: '2' }] }], images, 'high');
     expect(call).toThrow(ContextOverflowError);
     expect(call).toThrow(/is \d{4} tokens \(2176 of them image tokens\) and .* reads at most 2048/);
+    const overflow = (() => {
+      try {
+        call();
+      } catch (error) {
+        return error as ContextOverflowError;
+      }
+    })();
+    expect(overflow?.facts).toMatchObject({ imageTokens: 2176, contextLength: 2048 });
+    expect(overflow?.facts.promptTokens).toBeGreaterThan(2176);
   });
 });

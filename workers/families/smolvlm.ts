@@ -1,25 +1,17 @@
 /**
  * SmolVLM (Idefics3 architecture): SigLIP vision encoder, pixel-shuffle connector (both inside
  * `vision_encoder.onnx`), token embeddings (`embed_tokens.onnx`) and a Llama decoder with KV cache
- * (`decoder_model_merged.onnx`). Loading goes through transformers.js exactly as for a Hub model;
- * the prompt layout mirrors Idefics3Processor, with the image detail chosen per image.
+ * (`decoder_model_merged.onnx`). Loading goes through transformers.js exactly as for a Hub model
+ * (workers/runtime/transformers-load.ts, shared by every family); the prompt layout mirrors
+ * Idefics3Processor, with the image detail chosen per image.
  */
-import {
-  AutoModelForImageTextToText,
-  AutoProcessor,
-  env,
-  Tensor,
-  type PreTrainedModel,
-  type Processor,
-  type ProgressInfo,
-  type RawImage,
-} from '@huggingface/transformers';
-import { ContextOverflowError, InvalidRequestError, ModelLoadError, TooManyImagesError, VlmError } from '../errors.ts';
-import { beginModelLoad } from '../model-store/index.ts';
+import { AutoModelForImageTextToText, AutoProcessor, Tensor, type PreTrainedModel, type Processor, type RawImage } from '@huggingface/transformers';
+import { ContextOverflowError, InvalidRequestError, ModelLoadError, TooManyImagesError } from '../errors.ts';
 import { expandImagePlaceholder, offeredDetail, planImage, type ImagePlan } from '../models/image-detail.ts';
-import { filesForDtypes, MAX_IMAGES_PER_MESSAGE, type ModelEntry } from '../models/registry.ts';
-import type { ChatTurn, Device, DtypeMap, LoadProgress } from '../protocol.ts';
+import { MAX_IMAGES_PER_MESSAGE } from '../models/registry.ts';
+import type { ChatTurn, Device, DtypeMap, LoadProgress, ModelEntry } from '../protocol.ts';
 import type { OrtSession, OrtTensor } from '../runtime/ort-types.ts';
+import { loadWithTransformers } from '../runtime/transformers-load.ts';
 import type { EmbedTimings, LoadedModel, PreparedPrompt, PromptImage, VlmFamily } from './family.ts';
 import { neutralizeSpecialTokens } from './special-tokens.ts';
 
@@ -43,28 +35,6 @@ export interface SmolVlmModel extends LoadedModel {
   model: ModelWithEncoders;
   processor: Processor;
   imageTokenId: number;
-}
-
-/** The Hub's layout, transformers.js' default. */
-export const HUB_HOST = 'https://huggingface.co/';
-export const HUB_PATH_TEMPLATE = '{model}/resolve/{revision}/';
-
-/**
- * Points transformers.js at where this model lives. Models on our own origin are fetched as a
- * "remote" host too (rather than transformers.js' local-files mode), so they take exactly the
- * path a Hub model takes: Range probes for optional files, progress events, Cache Storage.
- */
-function pointTransformersAt(entry: ModelEntry): { name: string; revision: string } {
-  env.allowLocalModels = false;
-  env.allowRemoteModels = true;
-  if (entry.source.kind === 'origin') {
-    env.remoteHost = new URL(entry.source.baseUrl.replace(/[^/]+\/$/, ''), self.location.origin).href;
-    env.remotePathTemplate = '{model}/';
-    return { name: entry.id, revision: 'main' };
-  }
-  env.remoteHost = HUB_HOST;
-  env.remotePathTemplate = HUB_PATH_TEMPLATE;
-  return { name: entry.source.repo, revision: entry.source.revision };
 }
 
 function sessionInputType(session: OrtSession, name: string): string | undefined {
@@ -106,57 +76,10 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
   maxImagesPerMessage: MAX_IMAGES_PER_MESSAGE.smolvlm,
 
   async load(entry: ModelEntry, device: Device, dtype: DtypeMap, onProgress: (progress: LoadProgress) => void) {
-    const { name, revision } = pointTransformersAt(entry);
-    const expected = filesForDtypes(entry, dtype).files;
-    const files = new Map(expected.map((file) => [file.path, { file: file.path, loaded: 0, total: file.size, done: false }]));
-    let phase: LoadProgress['phase'] = 'fetching';
-    const report = (message: string) => {
-      const list = [...files.values()];
-      onProgress({
-        phase,
-        message,
-        files: list,
-        loadedBytes: list.reduce((sum, file) => sum + (file.done ? Math.max(file.loaded, file.total) : file.loaded), 0),
-        totalBytes: list.reduce((sum, file) => sum + file.total, 0),
-      });
-    };
-    const progress_callback = (info: ProgressInfo) => {
-      if (info.status !== 'progress' && info.status !== 'done') return;
-      const entryFile = files.get(info.file) ?? { file: info.file, loaded: 0, total: 0, done: false };
-      files.set(info.file, entryFile);
-      if (info.status === 'progress') {
-        // The verified store reports the download, then transformers.js reports reading the stored copy.
-        entryFile.loaded = Math.max(entryFile.loaded, info.loaded);
-        if (info.total > 0) entryFile.total = info.total;
-        report(`Downloading ${info.file.replace(/^onnx\//, '')}`);
-      } else {
-        entryFile.done = true;
-        entryFile.loaded = Math.max(entryFile.loaded, entryFile.total);
-        const pending = [...files.values()].some((file) => !file.done && file.file.endsWith('.onnx'));
-        if (!pending) {
-          phase = 'creating-sessions';
-          report(device === 'webgpu' ? 'Compiling WebGPU shaders' : 'Preparing the WASM runtime');
-        } else report(`Loaded ${info.file}`);
-      }
-    };
-    report('Starting');
-    let processor: Processor;
-    let model: ModelWithEncoders;
-    const endStoreLoad = beginModelLoad(entry, { name, revision }, progress_callback);
-    try {
-      processor = await AutoProcessor.from_pretrained(name, { progress_callback, revision });
-      model = (await AutoModelForImageTextToText.from_pretrained(name, {
-        device,
-        dtype,
-        progress_callback,
-        revision,
-      })) as unknown as ModelWithEncoders;
-    } catch (error) {
-      if (error instanceof VlmError) throw error; // the store's named errors (integrity, quota, offline)
-      throw new ModelLoadError(`Could not load ${entry.name} on ${device}: ${(error as Error).message}`);
-    } finally {
-      endStoreLoad();
-    }
+    const { processor, model } = await loadWithTransformers(entry, device, dtype, onProgress, async ({ name, revision }, progress_callback) => ({
+      processor: await AutoProcessor.from_pretrained(name, { progress_callback, revision }),
+      model: (await AutoModelForImageTextToText.from_pretrained(name, { device, dtype, progress_callback, revision })) as unknown as ModelWithEncoders,
+    }));
     const config = model.config as unknown as {
       image_token_id?: number;
       image_token_index?: number;
@@ -170,7 +93,7 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
     const tokensPerFrame = Number((processor.config as { image_seq_len?: number }).image_seq_len ?? entry.geometry.tokensPerFrame);
     const decoder = model.sessions['decoder_model_merged'];
     if (!decoder || !model.sessions['vision_encoder'] || !model.sessions['embed_tokens']) {
-      throw new ModelLoadError(`${entry.name} is missing one of vision_encoder, embed_tokens, decoder_model_merged.`);
+      throw new ModelLoadError(`${entry.name} is missing one of vision_encoder, embed_tokens, decoder_model_merged.`, { modelId: entry.id });
     }
     return {
       entry,
@@ -197,7 +120,10 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
     const messages = conversation.map((turn: ChatTurn) => {
       const turnImages = turn.role === 'user' ? (turn.images ?? []) : [];
       if (turnImages.length > this.maxImagesPerMessage) {
-        throw new TooManyImagesError(`A message can carry at most ${this.maxImagesPerMessage} images for ${model.entry.name}; this one has ${turnImages.length}.`);
+        throw new TooManyImagesError(`A message can carry at most ${this.maxImagesPerMessage} images for ${model.entry.name}; this one has ${turnImages.length}.`, {
+          images: turnImages.length,
+          maxImages: this.maxImagesPerMessage,
+        });
       }
       for (const { id } of turnImages) {
         const image = images.get(id);
@@ -243,6 +169,7 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
     if (ids.length + 1 > model.contextLength) {
       throw new ContextOverflowError(
         `This conversation is ${ids.length} tokens (${imageTokens} of them image tokens) and ${model.entry.name} reads at most ${model.contextLength}. Start a new chat, remove images or choose a lower image detail.`,
+        { promptTokens: ids.length, imageTokens, contextLength: model.contextLength },
       );
     }
     return { ids, images: spans, imageTokens };

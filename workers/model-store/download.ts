@@ -46,8 +46,17 @@ function describe(expected: ExpectedFile): string {
   return `${expected.path} of ${expected.modelName}`;
 }
 
-function offlineError(expected: ExpectedFile): ModelDownloadError {
-  return new ModelDownloadError(`You are offline and ${describe(expected)} is not downloaded yet. Connect to the internet to download it.`);
+/** A file that cannot be downloaded because the device is offline. */
+export function offlineError(expected: ExpectedFile): ModelDownloadError {
+  return new ModelDownloadError(`You are offline and ${describe(expected)} is not downloaded yet. Connect to the internet to download it.`, {
+    modelId: expected.modelId,
+    file: expected.path,
+    offline: true,
+  });
+}
+
+function downloadError(expected: ExpectedFile, problem: string): ModelDownloadError {
+  return new ModelDownloadError(`Could not download ${describe(expected)}: ${problem}`, { modelId: expected.modelId, file: expected.path, offline: false });
 }
 
 /** A request, retried on network failures and 5xx; any other status is returned as is. */
@@ -70,7 +79,7 @@ async function requestWithRetry(expected: ExpectedFile, deps: DownloadDeps, head
     lastProblem = `the server answered ${response.status}`;
     await response.body?.cancel().catch(() => undefined);
   }
-  throw new ModelDownloadError(`Could not download ${describe(expected)}: ${lastProblem} ${TRANSIENT_RETRIES + 1} times. Try again later.`);
+  throw downloadError(expected, `${lastProblem} ${TRANSIENT_RETRIES + 1} times. Try again later.`);
 }
 
 /** The first byte and total length in a `Content-Range: bytes a-b/total` header. */
@@ -111,7 +120,7 @@ async function downloadOnce(expected: ExpectedFile, deps: DownloadDeps, onBytes:
     } catch (error) {
       // The connection dropped mid-file: keep what arrived and ask for the rest.
       if (++resumes > MAX_RESUMES) {
-        throw new ModelDownloadError(`Could not download ${describe(expected)}: the connection was lost ${resumes} times (${(error as Error).message}).`);
+        throw downloadError(expected, `the connection was lost ${resumes} times (${(error as Error).message}).`);
       }
       if (!deps.isOnline()) throw offlineError(expected);
       const rest = await requestWithRetry(expected, deps, { Range: `bytes=${received}-` });
@@ -166,5 +175,6 @@ export async function downloadVerified(
   throw new ModelFileIntegrityError(
     `${describe(expected)} failed verification ${INTEGRITY_ATTEMPTS} times (${expected.url}): ${problems.join('; then ')}. Nothing was stored. ` +
       'The server may be serving a broken or different file; try again later or ask its operator.',
+    { modelId: expected.modelId, file: expected.path, attempts: INTEGRITY_ATTEMPTS },
   );
 }

@@ -2,8 +2,8 @@
  * The worker's verified model store, plugged into transformers.js as its cache and fetch (see
  * store.ts). `beginModelLoad` is called by a model family around its `from_pretrained` calls.
  */
+import type { ModelEntry } from '../protocol.ts';
 import { env, type ProgressInfo } from '@huggingface/transformers';
-import type { ModelEntry } from '../models/registry.ts';
 import { defaultLocks } from './locks.ts';
 import { VerifiedModelStore } from './store.ts';
 

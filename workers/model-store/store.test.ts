@@ -1,9 +1,9 @@
+import type { ModelEntry } from '../protocol.ts';
 import { createHash } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { ModelDownloadError, ModelFileIntegrityError, StorageQuotaError } from '../errors.ts';
 import { MODEL_CACHE_HEADERS } from '../models/model-cache.ts';
 import { INTEGRITY_ATTEMPTS } from './download.ts';
-import type { ModelEntry } from '../models/registry.ts';
 import { localLocks } from './locks.ts';
 import { VerifiedModelStore, type StoreDeps } from './store.ts';
 
@@ -142,6 +142,7 @@ describe('VerifiedModelStore', () => {
     expect(error).toBeInstanceOf(ModelFileIntegrityError);
     expect((error as Error).name).toBe('ModelFileIntegrityError');
     expect((error as Error).message).toContain(`${PATH} of Tiny model failed verification 2 times`);
+    expect((error as ModelFileIntegrityError).facts).toEqual({ modelId: 'tiny', file: PATH, attempts: INTEGRITY_ATTEMPTS });
     expect(network.calls).toHaveLength(INTEGRITY_ATTEMPTS);
     expect(cache.entries.size).toBe(0);
   });
@@ -178,12 +179,16 @@ describe('VerifiedModelStore', () => {
     const { store } = makeStore({ fetch: network.fetch });
     await expect(store.fetch(URL_)).rejects.toThrow(ModelDownloadError);
     await expect(store.fetch(URL_)).rejects.toThrow(/onnx\/model.onnx of Tiny model: the server answered 503 4 times/);
+    await expect(store.fetch(URL_)).rejects.toMatchObject({ facts: { modelId: 'tiny', file: PATH, offline: false } });
   });
 
   it('offline with nothing stored says so, without retrying', async () => {
     const network = scriptedFetch(() => Promise.reject(new TypeError('Failed to fetch')));
     const { store } = makeStore({ fetch: network.fetch, isOnline: () => false });
-    await expect(store.fetch(URL_)).rejects.toThrow(/You are offline and onnx\/model.onnx of Tiny model is not downloaded yet/);
+    const error = await store.fetch(URL_).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ModelDownloadError);
+    expect((error as Error).message).toMatch(/You are offline and onnx\/model.onnx of Tiny model is not downloaded yet/);
+    expect((error as ModelDownloadError).facts).toEqual({ modelId: 'tiny', file: PATH, offline: true });
     expect(network.calls).toHaveLength(1);
   });
 
@@ -248,6 +253,7 @@ describe('VerifiedModelStore', () => {
       'Not enough storage to save Tiny model: for onnx/model.onnx, 1.00 kB is needed and this browser grants 500 bytes more to this site (10.0 MB used of 10.0 MB). ' +
         'Delete other models under "Models & storage" or free disk space, then load the model again. Your chats are kept.',
     );
+    expect((error as StorageQuotaError).facts).toEqual({ modelId: 'tiny', file: PATH, bytesNeeded: 1000, bytesFree: 500 });
     expect(network.calls).toHaveLength(0);
   });
 

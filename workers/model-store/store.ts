@@ -6,11 +6,11 @@
  * iframes without storage) everything still works, downloaded on every load, and `storage()`
  * says why.
  */
+import type { ModelEntry } from '../protocol.ts';
 import type { ProgressInfo } from '@huggingface/transformers';
-import { ModelDownloadError, StorageQuotaError } from '../errors.ts';
+import { StorageQuotaError } from '../errors.ts';
 import { formatBytes, MODEL_CACHE_HEADERS, MODEL_CACHE_NAME } from '../models/model-cache.ts';
-import type { ModelEntry } from '../models/registry.ts';
-import { downloadVerified, type DownloadDeps, type VerifiedFile } from './download.ts';
+import { downloadVerified, offlineError, type DownloadDeps, type VerifiedFile } from './download.ts';
 import type { FileLocks } from './locks.ts';
 import { normalizeSha256, storedEntryProblem, type ExpectedFile } from './verify.ts';
 
@@ -155,7 +155,7 @@ export class VerifiedModelStore {
       return await this.deps.fetch(expected.url, init);
     } catch (error) {
       if (!this.deps.isOnline()) {
-        throw new ModelDownloadError(`You are offline and ${expected.path} of ${expected.modelName} is not downloaded yet. Connect to the internet to download it.`);
+        throw offlineError(expected);
       }
       throw error;
     }
@@ -242,6 +242,7 @@ export class VerifiedModelStore {
     return new StorageQuotaError(
       `Not enough storage to save ${expected.modelName}: for ${expected.path}, ${numbers}. ` +
         'Delete other models under "Models & storage" or free disk space, then load the model again. Your chats are kept.',
+      { modelId: expected.modelId, file: expected.path, bytesNeeded: bytes, bytesFree: free === undefined ? null : Math.max(0, free) },
     );
   }
 }

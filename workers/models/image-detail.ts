@@ -3,16 +3,7 @@
  * `detail` policy on top of it. Pure arithmetic, mirrored from transformers.js'
  * Idefics3ImageProcessor so the page can show the cost of a choice before anything runs.
  */
-import type { Device, ImageDetail } from '../protocol.ts';
-
-export interface ImageGeometry {
-  /** Frame edge the vision encoder takes (512 for SmolVLM). */
-  frameSize: number;
-  /** Image tokens per frame after the connector (64 for SmolVLM). */
-  tokensPerFrame: number;
-  /** The processor's default resize target for the longest edge (2048 for SmolVLM). */
-  defaultLongestEdge: number;
-}
+import type { Device, ImageDetail, ImageGeometry } from '../protocol.ts';
 
 export const SMOLVLM_GEOMETRY: ImageGeometry = { frameSize: 512, tokensPerFrame: 64, defaultLongestEdge: 2048 };
 

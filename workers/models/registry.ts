@@ -4,8 +4,8 @@
  * `npm run test-model` and `npm run fetch-model`). A model present on our origin is loaded from
  * there, never from the Hub. Pure data and functions: the page imports this module too.
  */
-import type { Dtype, DtypeMap, ImageDetail, SessionName } from '../protocol.ts';
-import { SMOLVLM_GEOMETRY, type ImageGeometry } from './image-detail.ts';
+import type { Dtype, DtypeMap, ImageGeometry, ModelEntry, ModelFamilyId, ModelFile, SessionName } from '../protocol.ts';
+import { SMOLVLM_GEOMETRY } from './image-detail.ts';
 
 export const SESSION_NAMES: readonly SessionName[] = ['vision_encoder', 'embed_tokens', 'decoder_model_merged'];
 export const ALL_DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
@@ -19,41 +19,8 @@ export const DTYPE_FILE_SUFFIX: Record<Dtype, string> = {
   q4f16: '_q4f16',
 };
 
-export interface ModelFile {
-  /** Path inside the model repository. */
-  path: string;
-  size: number;
-  /** Hex sha256 when known (the Hub's LFS pointer, or computed by our generator/fetcher). */
-  sha256?: string;
-}
-
-export type ModelSource = { kind: 'hub'; repo: string; revision: string } | { kind: 'origin'; baseUrl: string };
-
-/** Names the model family adapter that runs it (workers/families). */
-export type ModelFamilyId = 'smolvlm';
-
 /** Most images one user message may carry, per family (the worker enforces it, the page checks first). */
 export const MAX_IMAGES_PER_MESSAGE: Record<ModelFamilyId, number> = { smolvlm: 4 };
-
-export interface ModelEntry {
-  id: string;
-  name: string;
-  family: ModelFamilyId;
-  source: ModelSource;
-  description: string;
-  contextLength: number;
-  geometry: ImageGeometry;
-  /** Every file the app fetches: configs, tokenizer and each published ONNX variant. */
-  files: ModelFile[];
-  /** True when sizes are estimates from parameter counts (exact per-file sizes not bundled). */
-  sizesAreEstimates: boolean;
-  /** Ships with the app: served from our origin, no download to consent to, works offline. */
-  builtIn?: boolean;
-  /** The image details the model was trained for, lowest first; absent means every detail. */
-  details?: readonly ImageDetail[];
-  /** What the model can and cannot do, in one line, for the picker and the first-run card. */
-  knows?: string;
-}
 
 /** Files every SmolVLM-format model needs besides ONNX (transformers.js fetches these). */
 export const CONFIG_FILES = [

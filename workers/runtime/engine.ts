@@ -1,8 +1,10 @@
 /**
- * The model runtime: loads a model on the best device (WebGPU, falling back to WASM with the
- * reason), runs one generation at a time with a KV cache reused across turns, streams text, and
- * frees every session and GPU buffer on unload. Family-specific work (prompt layout, image
- * encoding) lives in workers/families.
+ * The model runtime, exposed to the page as is (it implements the worker contract): loads a model
+ * on the best device (WebGPU, falling back to WASM with the reason), runs one generation at a time
+ * with a KV cache reused across turns, streams text, and frees every session and GPU buffer on
+ * unload. A generation runs in steps: prepare (images and prompt), prefill, decode, finish.
+ * Family-specific work (prompt layout, image encoding) lives in workers/families; what the engine
+ * needs from the browser comes in through EngineDeps, so it is unit tested with fakes.
  */
 import { env, Tensor } from '@huggingface/transformers';
 import {
@@ -10,38 +12,70 @@ import {
   GenerationBusyError,
   GpuDeviceLostError,
   InvalidRequestError,
-  ModelFileError,
   ModelLoadError,
   ModelNotLoadedError,
   WebGpuUnavailableError,
   describeError,
+  isModelFileError,
 } from '../errors.ts';
 import { familyFor } from '../families/index.ts';
 import type { EmbedTimings, LoadedModel, PreparedPrompt, VlmFamily } from '../families/family.ts';
 import { planDevices } from '../models/dtype-policy.ts';
-import { availableDtypes, fetchOriginIndex, filesForDtypes, mergeRegistry, type ModelEntry } from '../models/registry.ts';
-import type {
-  ChatTurn,
-  Device,
-  FinishReason,
-  GenerateOptions,
-  GenerateResult,
-  GenerationTimings,
-  RuntimeLoadOptions,
-  LoadProgress,
-  LoadResult,
-  PromptEstimate,
-  TokenCallback,
+import { availableDtypes, fetchOriginIndex, filesForDtypes, mergeRegistry } from '../models/registry.ts';
+import {
+  IMAGE_DETAILS,
+  type Capabilities,
+  type ChatTurn,
+  type Device,
+  type GenerateOptions,
+  type GenerateResult,
+  type ImageDetail,
+  type LoadResult,
+  type ModelEntry,
+  type ModelFamilyId,
+  type ProgressCallback,
+  type PromptEstimate,
+  type RuntimeLoadOptions,
+  type TokenCallback,
+  type VlmWorkerApi,
+  type WebGpuCapabilities,
+  type WorkerStatus,
 } from '../protocol.ts';
-import { webGpuCapabilities } from './capabilities.ts';
+import { capabilities, webGpuCapabilities } from './capabilities.ts';
+import { GenerationRun } from './generation-run.ts';
 import { ImageStore } from './image-store.ts';
 import { KvCache } from './kv-cache.ts';
 import { configureOnnxRuntime, configuredWasmThreads, defaultWasmThreads } from './ort-env.ts';
 import type { OrtTensor } from './ort-types.ts';
 import { createRandom, pickNextToken } from './sampling.ts';
-import { IncrementalDetokenizer } from './text-stream.ts';
-import { PieceSender } from './piece-sender.ts';
 import { yieldToEventLoop } from './yield.ts';
+
+/** What the engine takes from its surroundings; the worker uses the real ones, tests fakes. */
+export interface EngineDeps {
+  /** The models this origin knows: the registry merged with `/models/index.json`. */
+  listModels(): Promise<ModelEntry[]>;
+  /** The adapter that runs a model family. */
+  familyFor(id: ModelFamilyId): VlmFamily;
+  capabilities(): Promise<Capabilities>;
+  /** This device's WebGPU, probed once. */
+  webGpu(): Promise<WebGpuCapabilities>;
+  /** Sets ONNX Runtime up for a load (WASM threads: the default when undefined); returns the threads in use. */
+  configureRuntime(wasmThreads: number | undefined): number;
+  /** ONNX Runtime's WebGPU device, once a model runs on WebGPU. */
+  gpuDevice(): Promise<GPUDevice | undefined>;
+}
+
+const runtimeDeps: EngineDeps = {
+  listModels: async () => mergeRegistry(await fetchOriginIndex()),
+  familyFor,
+  capabilities,
+  webGpu: webGpuCapabilities,
+  configureRuntime: (wasmThreads) => {
+    configureOnnxRuntime(wasmThreads ?? defaultWasmThreads());
+    return configuredWasmThreads();
+  },
+  gpuDevice: async () => (env.backends.onnx.webgpu as { device?: GPUDevice | Promise<GPUDevice> } | undefined)?.device,
+};
 
 interface Loaded {
   model: LoadedModel;
@@ -49,6 +83,16 @@ interface Loaded {
   cache: KvCache;
   result: LoadResult;
 }
+
+/** A conversation ready to run: its prompt and how many tokens the answer may have. */
+interface PreparedRun {
+  prompt: PreparedPrompt;
+  maxNewTokens: number;
+  /** Time spent decoding the images the page sent (part of the image preprocessing). */
+  imageDecodeMs: number;
+}
+
+type DecoderOutputs = Record<string, OrtTensor>;
 
 const GPU_LOST_PATTERN = /device (is |was )?lost|GPUDevice|mapAsync|Device::|webgpu.*destroyed/i;
 
@@ -61,31 +105,40 @@ export function validateGenerateOptions(options: GenerateOptions): void {
     const { temperature, topP } = options.sampling;
     if (!(temperature >= 0) || !(topP > 0 && topP <= 1)) throw new InvalidRequestError('temperature must be >= 0 and topP in (0, 1].');
   }
-  if (!['low', 'auto', 'high'].includes(options.detail)) throw new InvalidRequestError(`Unknown image detail ${String(options.detail)}.`);
+  if (!IMAGE_DETAILS.includes(options.detail)) throw new InvalidRequestError(`Unknown image detail ${String(options.detail)}.`);
 }
 
-export class VlmEngine {
-  private loaded: Loaded | null = null;
-  private readonly images = new ImageStore();
-  private running = false;
-  private interruptRequested = false;
-  private gpuLost: string | null = null;
+export class VlmEngine implements VlmWorkerApi {
+  readonly #deps: EngineDeps;
+  #loaded: Loaded | null = null;
+  readonly #images = new ImageStore();
+  #running = false;
+  #interruptRequested = false;
+  #gpuLost: string | null = null;
 
-  /** The registry as this origin sees it (curated + `/models/index.json`). */
-  async listModels(): Promise<ModelEntry[]> {
-    return mergeRegistry(await fetchOriginIndex());
+  constructor(deps: Partial<EngineDeps> = {}) {
+    this.#deps = { ...runtimeDeps, ...deps };
   }
 
-  async load(modelId: string, options: RuntimeLoadOptions, onProgress: (progress: LoadProgress) => void): Promise<LoadResult> {
-    if (this.running) throw new GenerationBusyError('A generation is running; stop it before loading another model.');
+  capabilities(): Promise<Capabilities> {
+    return this.#deps.capabilities();
+  }
+
+  /** The registry as this origin sees it (curated + `/models/index.json`). */
+  listModels(): Promise<ModelEntry[]> {
+    return this.#deps.listModels();
+  }
+
+  async load(modelId: string, options: RuntimeLoadOptions, onProgress: ProgressCallback): Promise<LoadResult> {
+    if (this.#running) throw new GenerationBusyError('A generation is running; stop it before loading another model.');
     const started = performance.now();
     const entry = (await this.listModels()).find((candidate) => candidate.id === modelId);
-    if (!entry) throw new ModelLoadError(`Unknown model "${modelId}". Pick one from the list or add it to /models/index.json.`);
+    if (!entry) throw new ModelLoadError(`Unknown model "${modelId}". Pick one from the list or add it to /models/index.json.`, { modelId });
     await this.unload();
-    configureOnnxRuntime(options.wasmThreads ?? defaultWasmThreads());
+    const wasmThreads = this.#deps.configureRuntime(options.wasmThreads);
 
     const requested = options.device ?? 'auto';
-    const gpu = await webGpuCapabilities();
+    const gpu = await this.#deps.webGpu();
     let fallbackReason: string | undefined;
     const candidates: Device[] = [];
     if (requested === 'webgpu' || requested === 'auto') {
@@ -95,71 +148,69 @@ export class VlmEngine {
     }
     if (requested !== 'webgpu') candidates.push('wasm');
 
-    const family = familyFor(entry.family);
+    const family = this.#deps.familyFor(entry.family);
     const { plans, skipped } = planDevices(availableDtypes(entry), candidates, gpu.shaderF16, requested, options.dtype);
     if (skipped) fallbackReason = skipped;
     for (const { device, dtype } of plans) {
       try {
         const model = await family.load(entry, device, dtype, onProgress);
         onProgress({ phase: 'warming-up', message: device === 'webgpu' ? 'Warming up the GPU' : 'Warming up', files: [], loadedBytes: 0, totalBytes: 0 });
-        await this.warmUp(model);
+        await this.#warmUp(model, family);
         const result: LoadResult = {
           modelId: entry.id,
           device,
           dtype,
           bytes: filesForDtypes(entry, dtype).bytes,
           ...(fallbackReason ? { fallbackReason } : {}),
-          wasmThreads: configuredWasmThreads(),
+          wasmThreads,
           contextLength: model.contextLength,
           imageTokensPerFrame: model.tokensPerFrame,
           loadMs: performance.now() - started,
         };
-        this.loaded = { model, family, cache: new KvCache(model.decoder), result };
-        this.gpuLost = null;
-        if (device === 'webgpu') await this.watchGpuDevice(model);
+        this.#loaded = { model, family, cache: new KvCache(model.decoder), result };
+        this.#gpuLost = null;
+        if (device === 'webgpu') await this.#watchGpuDevice(model);
         onProgress({ phase: 'ready', message: 'Ready', files: [], loadedBytes: 0, totalBytes: 0 });
         return result;
       } catch (error) {
         // A file that failed verification or does not fit the quota would fail the same way on WASM.
-        if (device === 'webgpu' && requested === 'auto' && !(error instanceof ModelFileError)) {
+        if (device === 'webgpu' && requested === 'auto' && !isModelFileError(error)) {
           fallbackReason = `WebGPU failed to load the model (${(error as Error).message}); running on the CPU instead.`;
           continue;
         }
-        throw error instanceof ModelLoadError ? error : new ModelLoadError(`Could not load ${entry.name}: ${(error as Error).message}`);
+        if (error instanceof ModelLoadError || isModelFileError(error)) throw error;
+        throw new ModelLoadError(`Could not load ${entry.name}: ${(error as Error).message}`, { modelId: entry.id });
       }
     }
-    throw new ModelLoadError(`No device could run ${entry.name}.`);
+    throw new ModelLoadError(`No device could run ${entry.name}.`, { modelId: entry.id });
   }
 
   /** One decoder step on a single token so shaders/kernels are compiled before the first question. */
-  private async warmUp(model: LoadedModel): Promise<void> {
+  async #warmUp(model: LoadedModel, family: VlmFamily): Promise<void> {
     const cache = new KvCache(model.decoder);
-    const family = familyFor(model.entry.family);
     const prompt: PreparedPrompt = { ids: [model.eosTokenIds[0] ?? 0], images: [], imageTokens: 0 };
     const embeds = await family.embed(model, prompt, 0, { imagePreprocessMs: 0, visionEncodeMs: 0, imagesEncoded: 0 });
-    const outputs = await this.runDecoder(model, cache, embeds, 1);
+    const outputs = await this.#runDecoder(model, cache, embeds, 1);
     cache.update(outputs, prompt.ids);
     cache.clear();
   }
 
-  private async watchGpuDevice(model: LoadedModel): Promise<void> {
-    const webgpu = env.backends.onnx.webgpu as { device?: GPUDevice | Promise<GPUDevice> } | undefined;
-    const device = await webgpu?.device;
+  async #watchGpuDevice(model: LoadedModel): Promise<void> {
+    const device = await this.#deps.gpuDevice();
     device?.lost.then((info) => {
       // Releasing the sessions on unload also ends the device; only a loss under this model counts.
-      if (this.loaded?.model === model) this.gpuLost = info.message || `GPU device lost (${info.reason})`;
+      if (this.#loaded?.model === model) this.#gpuLost = info.message || `GPU device lost (${info.reason})`;
     });
   }
 
   /** For tests and diagnostics: destroys the GPU device as a driver reset would. */
   async simulateGpuDeviceLoss(): Promise<boolean> {
-    const webgpu = env.backends.onnx.webgpu as { device?: GPUDevice | Promise<GPUDevice> } | undefined;
-    const device = this.loaded?.result.device === 'webgpu' ? await webgpu?.device : undefined;
+    const device = this.#loaded?.result.device === 'webgpu' ? await this.#deps.gpuDevice() : undefined;
     device?.destroy();
     return Boolean(device);
   }
 
-  private async runDecoder(model: LoadedModel, cache: KvCache, embeds: OrtTensor, newTokens: number): Promise<Record<string, OrtTensor>> {
+  async #runDecoder(model: LoadedModel, cache: KvCache, embeds: OrtTensor, newTokens: number): Promise<DecoderOutputs> {
     const total = cache.length + newTokens;
     const attentionMask = new Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]);
     const positions = new Tensor('int64', BigInt64Array.from({ length: newTokens }, (_, i) => BigInt(cache.length + i)), [1, newTokens]);
@@ -170,21 +221,21 @@ export class VlmEngine {
       position_ids: positions.ort_tensor as OrtTensor,
     };
     const needed = Object.fromEntries(model.decoder.inputNames.filter((name) => name in feeds).map((name) => [name, feeds[name]!]));
-    return (await model.decoder.run(needed)) as Record<string, OrtTensor>;
+    return (await model.decoder.run(needed)) as DecoderOutputs;
   }
 
   /** Token count of a conversation under the given detail, without running anything. */
-  async estimate(conversation: ChatTurn[], detail: GenerateOptions['detail']): Promise<PromptEstimate> {
-    const loaded = this.requireLoaded();
-    await this.images.ingest(conversation);
+  async estimate(conversation: ChatTurn[], detail: ImageDetail): Promise<PromptEstimate> {
+    const loaded = this.#requireLoaded();
+    await this.#images.ingest(conversation);
     let prompt: PreparedPrompt;
     try {
-      prompt = loaded.family.preparePrompt(loaded.model, conversation, this.images.map, detail);
+      prompt = loaded.family.preparePrompt(loaded.model, conversation, this.#images.map, detail);
     } catch (error) {
       if (!(error instanceof ContextOverflowError)) throw error;
-      // Still report the numbers: re-run without the limit is not possible, so parse them out.
-      const numbers = /is (\d+) tokens \((\d+) of them/.exec(error.message);
-      return { promptTokens: Number(numbers?.[1] ?? 0), imageTokens: Number(numbers?.[2] ?? 0), contextLength: loaded.model.contextLength, images: [] };
+      // Still report the numbers: the error carries them.
+      const { promptTokens, imageTokens, contextLength } = error.facts;
+      return { promptTokens, imageTokens, contextLength, images: [] };
     }
     return {
       promptTokens: prompt.ids.length,
@@ -194,155 +245,143 @@ export class VlmEngine {
     };
   }
 
-  private requireLoaded(): Loaded {
-    if (!this.loaded) throw new ModelNotLoadedError('No model is loaded yet. Load one first.');
-    if (this.gpuLost) throw new GpuDeviceLostError(`The GPU was lost (${this.gpuLost}). Reload the model.`);
-    return this.loaded;
+  #requireLoaded(): Loaded {
+    if (!this.#loaded) throw new ModelNotLoadedError('No model is loaded yet. Load one first.');
+    if (this.#gpuLost) throw new GpuDeviceLostError(`The GPU was lost (${this.#gpuLost}). Reload the model.`);
+    return this.#loaded;
   }
 
+  /**
+   * One answer: prepare, prefill, decode, finish. It always ends in one result (stopped and failed
+   * runs keep their partial text); only a run that fails before its first token rejects.
+   */
   async generate(conversation: ChatTurn[], options: GenerateOptions, onToken: TokenCallback): Promise<GenerateResult> {
-    if (this.running) throw new GenerationBusyError('A generation is already running. Stop it or wait for it to finish.');
-    const loaded = this.requireLoaded();
+    // Synchronous up to here: an interrupt posted right after this call finds the run started.
+    const loaded = this.#begin(conversation, options);
+    const run = new GenerationRun(loaded.model.decode, onToken);
+    try {
+      const prepared = await this.#prepare(loaded, run, conversation, options);
+      // An interrupt queued right behind the call is taken before the prefill, the costliest step.
+      if (await this.#stopRequested()) return await run.finish('stopped');
+      const outputs = await this.#prefill(loaded, run, prepared);
+      return await run.finish(await this.#decode(loaded, run, prepared, outputs, options));
+    } catch (error) {
+      return await this.#fail(loaded, run, error);
+    } finally {
+      this.#running = false;
+      this.#interruptRequested = false;
+    }
+  }
+
+  #begin(conversation: ChatTurn[], options: GenerateOptions): Loaded {
+    if (this.#running) throw new GenerationBusyError('A generation is already running. Stop it or wait for it to finish.');
+    const loaded = this.#requireLoaded();
     validateGenerateOptions(options);
     if (!Array.isArray(conversation) || conversation.length === 0 || conversation.at(-1)?.role !== 'user') {
       throw new InvalidRequestError('The conversation must end with a user turn.');
     }
-    this.running = true;
-    this.interruptRequested = false;
+    this.#running = true;
+    this.#interruptRequested = false;
+    return loaded;
+  }
+
+  /** Decodes the images the conversation brings and lays out its prompt. */
+  async #prepare({ model, family }: Loaded, run: GenerationRun, conversation: ChatTurn[], options: GenerateOptions): Promise<PreparedRun> {
+    const imagesStart = performance.now();
+    await this.#images.ingest(conversation);
+    const imageDecodeMs = performance.now() - imagesStart;
+    const prompt = family.preparePrompt(model, conversation, this.#images.map, options.detail);
+    run.timings.promptTokens = prompt.ids.length;
+    run.timings.imageTokens = prompt.imageTokens;
+    return { prompt, imageDecodeMs, maxNewTokens: Math.min(options.maxNewTokens, model.contextLength - prompt.ids.length) };
+  }
+
+  /** Runs the prompt tokens the KV cache does not hold (encoding their images) through the decoder. */
+  async #prefill({ model, family, cache }: Loaded, run: GenerationRun, { prompt, imageDecodeMs }: PreparedRun): Promise<DecoderOutputs> {
+    const reuse = cache.reusablePrefix(prompt);
+    await cache.truncate(reuse);
+    run.timings.reusedPromptTokens = reuse;
     const started = performance.now();
-    const { model, family, cache } = loaded;
-    const timings: GenerationTimings = {
-      imagePreprocessMs: 0,
-      visionEncodeMs: 0,
-      prefillMs: 0,
-      timeToFirstTokenMs: 0,
-      decodeMs: 0,
-      decodeTokensPerSecond: 0,
-      totalMs: 0,
-      promptTokens: 0,
-      imageTokens: 0,
-      reusedPromptTokens: 0,
-      imagesEncoded: 0,
-      newTokens: 0,
-    };
-    const generated: number[] = [];
-    const stream = new IncrementalDetokenizer(model.decode);
-    let text = '';
-    // Decoding never waits for the page; the result waits for the last piece (its port is not the
-    // callback's), so the page never sees the end before all of the text.
-    const pieces = new PieceSender(onToken);
-    const emit = (piece: string, tokens: number) => {
-      text += piece;
-      pieces.push(piece, tokens);
-    };
-    try {
-      const imageStart = performance.now();
-      await this.images.ingest(conversation);
-      const decodeImagesMs = performance.now() - imageStart;
-      const prompt = family.preparePrompt(model, conversation, this.images.map, options.detail);
-      timings.promptTokens = prompt.ids.length;
-      timings.imageTokens = prompt.imageTokens;
-      const maxNewTokens = Math.min(options.maxNewTokens, model.contextLength - prompt.ids.length);
+    const embedTimings: EmbedTimings = { imagePreprocessMs: imageDecodeMs, visionEncodeMs: 0, imagesEncoded: 0 };
+    const embeds = await family.embed(model, prompt, reuse, embedTimings);
+    const outputs = await this.#runDecoder(model, cache, embeds, prompt.ids.length - reuse);
+    cache.update(outputs, prompt.ids.slice(reuse), prompt);
+    Object.assign(run.timings, embedTimings);
+    // The prefill proper: token embeddings and the decoder, without the image work inside `embed`.
+    run.timings.prefillMs = performance.now() - started - (embedTimings.imagePreprocessMs - imageDecodeMs) - embedTimings.visionEncodeMs;
+    return outputs;
+  }
 
-      const reuse = cache.reusablePrefix(prompt);
-      await cache.truncate(reuse);
-      timings.reusedPromptTokens = reuse;
-
-      const prefillStart = performance.now();
-      const embedTimings: EmbedTimings = { imagePreprocessMs: decodeImagesMs, visionEncodeMs: 0, imagesEncoded: 0 };
-      const embeds = await family.embed(model, prompt, reuse, embedTimings);
-      let outputs = await this.runDecoder(model, cache, embeds, prompt.ids.length - reuse);
-      cache.update(outputs, prompt.ids.slice(reuse), prompt);
-      Object.assign(timings, embedTimings);
-      timings.prefillMs = performance.now() - prefillStart - (embedTimings.imagePreprocessMs - decodeImagesMs) - embedTimings.visionEncodeMs;
-
-      const random = createRandom(options.sampling.kind === 'sample' ? options.sampling.seed : undefined);
-      let finishReason: FinishReason = 'length';
-      let firstTokenAt = 0;
-      for (;;) {
-        await yieldToEventLoop();
-        if (this.interruptRequested) {
-          finishReason = 'stopped';
-          break;
-        }
-        const logits = lastLogits(outputs['logits']!);
-        const next = pickNextToken(logits, options.sampling, options.repetitionPenalty, generated, random);
-        if (model.eosTokenIds.includes(next)) {
-          finishReason = 'eos';
-          break;
-        }
-        generated.push(next);
-        emit(stream.push(next), 1);
-        if (generated.length === 1) {
-          firstTokenAt = performance.now();
-          timings.timeToFirstTokenMs = firstTokenAt - started;
-        }
-        if (generated.length >= maxNewTokens) {
-          finishReason = 'length';
-          break;
-        }
-        if (this.interruptRequested) {
-          finishReason = 'stopped';
-          break;
-        }
-        const stepEmbeds = await family.embed(model, { ids: [next], images: [], imageTokens: 0 }, 0, embedTimings);
-        outputs = await this.runDecoder(model, cache, stepEmbeds, 1);
-        cache.update(outputs, [next]);
-        if (this.gpuLost) throw new GpuDeviceLostError(this.gpuLost);
-      }
-      emit(stream.finish().remainder, 0);
-      await pieces.drained();
-      timings.newTokens = generated.length;
-      if (firstTokenAt) {
-        timings.decodeMs = performance.now() - firstTokenAt;
-        timings.decodeTokensPerSecond = generated.length > 1 ? ((generated.length - 1) * 1000) / timings.decodeMs : 0;
-      }
-      timings.totalMs = performance.now() - started;
-      return { text: text.trim() === '' ? '' : text.replace(/^\s+/, ''), finishReason, timings, tokenIds: generated };
-    } catch (error) {
-      // The cache may hold a half-run step: drop it so the next call starts clean.
-      cache.clear();
-      const lost = this.gpuLost !== null || GPU_LOST_PATTERN.test((error as Error)?.message ?? '');
-      const reported = lost ? new GpuDeviceLostError(`The GPU stopped working during the answer (${this.gpuLost ?? (error as Error).message}).`) : error;
-      if (lost) this.gpuLost ??= (error as Error).message;
-      if (generated.length === 0 && !lost) throw reported;
-      timings.newTokens = generated.length;
-      timings.totalMs = performance.now() - started;
-      await pieces.drained();
-      return { text: text.replace(/^\s+/, ''), finishReason: 'error', timings, tokenIds: generated, error: describeError(reported) };
-    } finally {
-      this.running = false;
-      this.interruptRequested = false;
+  /** Picks tokens until end of answer, the length limit or an interrupt; says which. */
+  async #decode(
+    { model, family, cache }: Loaded,
+    run: GenerationRun,
+    { maxNewTokens }: PreparedRun,
+    prefillOutputs: DecoderOutputs,
+    options: GenerateOptions,
+  ): Promise<'eos' | 'length' | 'stopped'> {
+    const random = createRandom(options.sampling.kind === 'sample' ? options.sampling.seed : undefined);
+    const stepTimings: EmbedTimings = { imagePreprocessMs: 0, visionEncodeMs: 0, imagesEncoded: 0 };
+    let outputs = prefillOutputs;
+    for (;;) {
+      if (await this.#stopRequested()) return 'stopped';
+      const next = pickNextToken(lastLogits(outputs['logits']!), options.sampling, options.repetitionPenalty, run.tokenIds, random);
+      if (model.eosTokenIds.includes(next)) return 'eos';
+      run.push(next);
+      if (run.tokenIds.length >= maxNewTokens) return 'length';
+      if (this.#interruptRequested) return 'stopped';
+      const embeds = await family.embed(model, { ids: [next], images: [], imageTokens: 0 }, 0, stepTimings);
+      outputs = await this.#runDecoder(model, cache, embeds, 1);
+      cache.update(outputs, [next]);
+      if (this.#gpuLost) throw new GpuDeviceLostError(this.#gpuLost);
     }
+  }
+
+  /** Lets queued messages (an interrupt) run, then says whether one asked to stop. */
+  async #stopRequested(): Promise<boolean> {
+    await yieldToEventLoop();
+    return this.#interruptRequested;
+  }
+
+  /** A failed run: the partial answer with the error, or the error itself when nothing was generated. */
+  async #fail({ cache }: Loaded, run: GenerationRun, error: unknown): Promise<GenerateResult> {
+    // The cache may hold a half-run step: drop it so the next call starts clean.
+    cache.clear();
+    const message = error instanceof Error ? error.message : String(error);
+    const lost = this.#gpuLost !== null || GPU_LOST_PATTERN.test(message);
+    if (!lost && run.tokenIds.length === 0) throw error;
+    const reported = lost ? new GpuDeviceLostError(`The GPU stopped working during the answer (${this.#gpuLost ?? message}).`) : error;
+    if (lost) this.#gpuLost ??= message;
+    return run.fail(describeError(reported));
   }
 
   /** Ends the running generation after the current step; its partial text is kept. */
   interrupt(): boolean {
-    if (!this.running) return false;
-    this.interruptRequested = true;
+    if (!this.#running) return false;
+    this.#interruptRequested = true;
     return true;
   }
 
   /** Forgets the conversation: frees the KV cache and the decoded images. */
   reset(): void {
-    if (this.running) throw new GenerationBusyError('Stop the running generation before resetting.');
-    this.loaded?.cache.clear();
-    this.images.clear();
+    if (this.#running) throw new GenerationBusyError('Stop the running generation before resetting.');
+    this.#loaded?.cache.clear();
+    this.#images.clear();
   }
 
   /** Frees the model: every session, tensor and GPU buffer. */
   async unload(): Promise<void> {
-    if (this.running) throw new GenerationBusyError('Stop the running generation before unloading.');
-    const loaded = this.loaded;
-    this.loaded = null;
-    this.images.clear();
+    if (this.#running) throw new GenerationBusyError('Stop the running generation before unloading.');
+    const loaded = this.#loaded;
+    this.#loaded = null;
+    this.#images.clear();
     if (!loaded) return;
     loaded.cache.clear();
     await loaded.model.dispose();
   }
 
-  status(): { loaded: LoadResult | null; running: boolean; cachedTokens: number; imagesKept: string[] } {
-    return { loaded: this.loaded?.result ?? null, running: this.running, cachedTokens: this.loaded?.cache.length ?? 0, imagesKept: this.images.ids() };
+  status(): WorkerStatus {
+    return { loaded: this.#loaded?.result ?? null, running: this.#running, cachedTokens: this.#loaded?.cache.length ?? 0, imagesKept: this.#images.ids() };
   }
 }
 

@@ -15,19 +15,19 @@ async function toBitmap(source: ImageSource, id: string): Promise<ImageBitmap> {
   try {
     return await createImageBitmap(new Blob([source.bytes], { type: source.type }), { imageOrientation: 'from-image' });
   } catch (error) {
-    throw new ImageDecodeError(`Image ${id} could not be decoded (${source.type || 'unknown type'}): ${(error as Error).message}`);
+    throw new ImageDecodeError(`Image ${id} could not be decoded (${source.type || 'unknown type'}): ${(error as Error).message}`, { image: id });
   }
 }
 
 function bitmapToRawImage(bitmap: ImageBitmap, id: string): RawImage {
   const { width, height } = bitmap;
-  if (width === 0 || height === 0) throw new ImageDecodeError(`Image ${id} is empty (0 pixels).`);
+  if (width === 0 || height === 0) throw new ImageDecodeError(`Image ${id} is empty (0 pixels).`, { image: id });
   if (width * height > MAX_IMAGE_PIXELS) {
-    throw new ImageDecodeError(`Image ${id} is ${width}x${height}, more than ${MAX_IMAGE_PIXELS / 1e6} megapixels.`);
+    throw new ImageDecodeError(`Image ${id} is ${width}x${height}, more than ${MAX_IMAGE_PIXELS / 1e6} megapixels.`, { image: id });
   }
   const canvas = new OffscreenCanvas(width, height);
   const context = canvas.getContext('2d', { willReadFrequently: true });
-  if (!context) throw new ImageDecodeError('No 2D canvas is available in this worker.');
+  if (!context) throw new ImageDecodeError('No 2D canvas is available in this worker.', { image: id });
   context.drawImage(bitmap, 0, 0);
   const { data } = context.getImageData(0, 0, width, height);
   return new RawImage(data, width, height, 4);

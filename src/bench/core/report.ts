@@ -19,7 +19,7 @@ import type {
   SuiteResult,
   Summary,
 } from './types.ts';
-import { DETAILS } from './types.ts';
+import { IMAGE_DETAILS } from '../../../workers/protocol.ts';
 
 export const PATH_LABELS: Record<MeasuredPathId | 'bound', string> = {
   app: '(a) app',
@@ -48,7 +48,7 @@ export function summarizeDecode(runs: PathRuns['decode']): DecodeSummary | null 
 
 export function summarizePath(runs: PathRuns): PathSummary {
   const details: Partial<Record<DetailName, DetailSummary>> = {};
-  for (const detail of DETAILS) {
+  for (const detail of IMAGE_DETAILS) {
     const own = runs.prefill.filter((run) => run.detail === detail);
     if (own.length === 0) continue;
     details[detail] = {
@@ -228,7 +228,7 @@ export function toMarkdown(report: BenchReport): string {
     for (const id of MEASURED) {
       const path = backend.paths[id];
       if (!path) continue;
-      for (const detail of DETAILS) {
+      for (const detail of IMAGE_DETAILS) {
         const d = path.details[detail];
         if (!d) continue;
         detailRows.push([

@@ -1,5 +1,6 @@
 /** What a benchmark run does: the same in `npm run bench` and on the in-app page. */
-import { DETAILS, type BenchSettings } from './types.ts';
+import { IMAGE_DETAILS } from '../../../workers/protocol.ts';
+import type { BenchSettings } from './types.ts';
 
 /** Asked about the benchmark image on every path. */
 export const BENCH_PROMPT = 'Describe this image in detail.';
@@ -7,7 +8,7 @@ export const BENCH_IMAGE_SIZE = 512;
 
 /** Repeats, answer length and details of a full and a quick run. */
 export function benchSettings(quick: boolean, overrides: Partial<BenchSettings> = {}): BenchSettings {
-  const details = [...DETAILS];
+  const details = [...IMAGE_DETAILS];
   const base: BenchSettings = quick
     ? { quick, runs: 1, highRuns: 1, loadRuns: 1, maxNewTokens: 32, imageSize: BENCH_IMAGE_SIZE, prompt: BENCH_PROMPT, details }
     : { quick, runs: 3, highRuns: 1, loadRuns: 2, maxNewTokens: 128, imageSize: BENCH_IMAGE_SIZE, prompt: BENCH_PROMPT, details };

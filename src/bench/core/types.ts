@@ -1,14 +1,14 @@
 /**
  * The benchmark's data model, shared by the in-browser suite (src/bench), the Node driver
- * (scripts/bench) and the report. Pure types: no DOM, no Node.
+ * (scripts/bench) and the report. Types only: no values, no DOM, no Node.
  */
 import type { ImageDetail, LoadOptions } from '../../../workers/protocol.ts';
 
 /** (a) the app, (b) bare transformers.js, (c) onnxruntime-node, (d) the memory-bandwidth bound. */
 export type PathId = 'app' | 'bare' | 'native' | 'bound';
 export type MeasuredPathId = Exclude<PathId, 'bound'>;
+/** The runtime's image detail (the list is protocol.ts' IMAGE_DETAILS). */
 export type DetailName = ImageDetail;
-export const DETAILS: readonly DetailName[] = ['low', 'auto', 'high'];
 
 /** Median and spread of repeated measurements. */
 export interface Summary {

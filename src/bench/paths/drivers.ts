@@ -3,8 +3,7 @@
  * the same way: (a) through the app's bridge, (b) through the bare transformers.js worker.
  */
 import type { VlmBridge } from '../../bridge/vlm-bridge.ts';
-import type { ModelEntry } from '../../../workers/models/registry.ts';
-import type { DtypeMap, LoadOptions } from '../../../workers/protocol.ts';
+import type { DtypeMap, LoadOptions, ModelEntry } from '../../../workers/protocol.ts';
 import type { BareSource } from '../bare/bare.worker.ts';
 import type { BrowserPath, DecodeRun, DetailName, DetailPlan, PrefillRun } from '../core/types.ts';
 import { askAppPath, loadAppPath } from './app-path.ts';

@@ -1,0 +1,226 @@
+/**
+ * The engine's steps with a fake model family: a "counting" model whose decoder always predicts
+ * the token after the last one it was fed, up to an end-of-answer token. No ONNX files, no browser.
+ */
+import { Tensor } from '@huggingface/transformers';
+import { describe, expect, it } from 'vitest';
+import { ContextOverflowError, GenerationBusyError, ModelDownloadError, ModelLoadError, ModelNotLoadedError, WebGpuUnavailableError } from '../errors.ts';
+import type { LoadedModel, PreparedPrompt, VlmFamily } from '../families/family.ts';
+import { mergeRegistry } from '../models/registry.ts';
+import type { ChatTurn, Device, GenerateOptions, LoadProgress, WebGpuCapabilities } from '../protocol.ts';
+import { VlmEngine } from './engine.ts';
+import type { OrtSession, OrtTensor } from './ort-types.ts';
+
+const VOCAB = 16;
+const EOS = 0;
+/** The counting model answers 4, 5, ... 11 after a prompt ending in 3, then ends. */
+const LAST_WORD = 11;
+const CONTEXT = 64;
+
+const entry = mergeRegistry([
+  {
+    id: 'counting',
+    contextLength: CONTEXT,
+    files: ['config.json', 'onnx/vision_encoder.onnx', 'onnx/embed_tokens.onnx', 'onnx/decoder_model_merged.onnx'].map((path) => ({ path, size: 10 })),
+  },
+]).find((model) => model.id === 'counting')!;
+
+const tensor = (data: Float32Array, dims: number[]) => new Tensor('float32', data, dims).ort_tensor as OrtTensor;
+
+interface FakeOptions {
+  /** Errors the family's load throws, per device. */
+  loadFailures?: Partial<Record<Device, Error>>;
+  /** Makes the decoder throw at this call (0 = the warm-up at load). */
+  failOnRun?: { run: number; error: Error };
+}
+
+function fakeFamily(options: FakeOptions = {}) {
+  const calls = { decoderRuns: 0, loads: [] as Device[] };
+  const decoder = {
+    inputNames: ['inputs_embeds', 'attention_mask', 'position_ids', 'past_key_values.0.key', 'past_key_values.0.value'],
+    inputMetadata: ['key', 'value'].map((kind) => ({ name: `past_key_values.0.${kind}`, isTensor: true, type: 'float32', shape: ['batch_size', 1, 'past_sequence_length', 1] })),
+    async run(feeds: Record<string, OrtTensor>) {
+      const run = calls.decoderRuns++;
+      if (options.failOnRun?.run === run) throw options.failOnRun.error;
+      const embeds = feeds['inputs_embeds']!.data as Float32Array;
+      const fed = embeds.length;
+      const total = feeds['attention_mask']!.dims[1]!;
+      const logits = new Float32Array(fed * VOCAB);
+      const last = embeds[fed - 1]!;
+      logits[(fed - 1) * VOCAB + (last >= LAST_WORD ? EOS : last + 1)] = 1;
+      const present = () => tensor(new Float32Array(total), [1, 1, total, 1]);
+      return { logits: tensor(logits, [1, fed, VOCAB]), 'present.0.key': present(), 'present.0.value': present() };
+    },
+  } as unknown as OrtSession;
+  const family: VlmFamily = {
+    maxImagesPerMessage: 1,
+    async load(loading, device, dtype, onProgress: (progress: LoadProgress) => void): Promise<LoadedModel> {
+      calls.loads.push(device);
+      const failure = options.loadFailures?.[device];
+      if (failure) throw failure;
+      onProgress({ phase: 'fetching', message: 'Downloading', files: [], loadedBytes: 0, totalBytes: 0 });
+      return {
+        entry: loading,
+        device,
+        dtype,
+        decoder,
+        contextLength: CONTEXT,
+        eosTokenIds: [EOS],
+        tokensPerFrame: 64,
+        decode: (ids) => ids.map((id) => ` w${id}`).join(''),
+        dispose: async () => undefined,
+      };
+    },
+    // One token per word of each turn, then 3 ("Assistant:").
+    preparePrompt(model, conversation: readonly ChatTurn[]): PreparedPrompt {
+      const ids = [...conversation.flatMap((turn) => turn.text.split(/\s+/).map(() => 1)), 3];
+      if (ids.length + 1 > model.contextLength) {
+        throw new ContextOverflowError(`This conversation is ${ids.length} tokens.`, { promptTokens: ids.length, imageTokens: 0, contextLength: model.contextLength });
+      }
+      return { ids, images: [], imageTokens: 0 };
+    },
+    async embed(_model, prompt, start) {
+      const ids = prompt.ids.slice(start);
+      return tensor(Float32Array.from(ids), [1, ids.length, 1]);
+    },
+  };
+  return { family, calls };
+}
+
+function engineWith(gpu: Partial<WebGpuCapabilities>, options: FakeOptions = {}) {
+  const { family, calls } = fakeFamily(options);
+  const engine = new VlmEngine({
+    listModels: async () => [entry],
+    familyFor: () => family,
+    webGpu: async () => ({ available: false, isSoftware: false, shaderF16: false, ...gpu }),
+    configureRuntime: () => 4,
+    gpuDevice: async () => undefined,
+  });
+  return { engine, calls };
+}
+
+const greedy = (maxNewTokens: number): GenerateOptions => ({ maxNewTokens, sampling: { kind: 'greedy' }, repetitionPenalty: 1, detail: 'low' });
+const question: ChatTurn[] = [{ role: 'user', text: 'Count for me' }];
+const noGpu = { available: false, reason: 'No adapter here.' };
+
+describe('VlmEngine load', () => {
+  it('runs on WebGPU when there is one, else on WASM with the reason; asking for WebGPU without one is refused', async () => {
+    const withGpu = engineWith({ available: true });
+    expect((await withGpu.engine.load('counting', {}, () => undefined)).device).toBe('webgpu');
+
+    const { engine } = engineWith(noGpu);
+    await expect(engine.load('counting', { device: 'webgpu' }, () => undefined)).rejects.toThrow(WebGpuUnavailableError);
+    const phases: string[] = [];
+    const result = await engine.load('counting', { device: 'auto' }, (progress) => phases.push(progress.phase));
+    expect(result).toMatchObject({ modelId: 'counting', device: 'wasm', fallbackReason: 'No adapter here.', wasmThreads: 4, bytes: 40, contextLength: CONTEXT });
+    expect(phases).toEqual(['fetching', 'warming-up', 'ready']);
+    expect(engine.status().loaded).toEqual(result);
+  });
+
+  it('falls back to WASM when WebGPU fails to load under auto, but not when a model file is the problem', async () => {
+    const gpuFails = engineWith({ available: true }, { loadFailures: { webgpu: new Error('shader compilation failed') } });
+    const result = await gpuFails.engine.load('counting', {}, () => undefined);
+    expect(result.device).toBe('wasm');
+    expect(result.fallbackReason).toMatch(/WebGPU failed to load the model \(shader compilation failed\)/);
+
+    const offline = new ModelDownloadError('You are offline.', { modelId: 'counting', file: 'config.json', offline: true });
+    const fileFails = engineWith({ available: true }, { loadFailures: { webgpu: offline } });
+    await expect(fileFails.engine.load('counting', {}, () => undefined)).rejects.toBe(offline);
+    expect(fileFails.calls.loads).toEqual(['webgpu']);
+  });
+
+  it('names an unknown model', async () => {
+    const { engine } = engineWith(noGpu);
+    const error = await engine.load('nope', {}, () => undefined).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ModelLoadError);
+    expect((error as ModelLoadError).facts).toEqual({ modelId: 'nope' });
+  });
+});
+
+describe('VlmEngine generate', () => {
+  it('streams the answer and ends at the end-of-answer token, with timings', async () => {
+    const { engine } = engineWith(noGpu);
+    await engine.load('counting', {}, () => undefined);
+    const pieces: { piece: string; tokens: number }[] = [];
+    const result = await engine.generate(question, greedy(100), (piece, tokens) => pieces.push({ piece, tokens }));
+    expect(result.finishReason).toBe('eos');
+    expect(result.tokenIds).toEqual([4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(result.text).toBe('w4 w5 w6 w7 w8 w9 w10 w11');
+    expect(pieces.map((p) => p.piece).join('').trimStart()).toBe(result.text);
+    expect(pieces.reduce((sum, p) => sum + p.tokens, 0)).toBe(8);
+    expect(result.timings).toMatchObject({ promptTokens: 4, newTokens: 8, reusedPromptTokens: 0 });
+    // Every answer token was fed back, the last one to learn that the answer ends there.
+    expect(engine.status()).toMatchObject({ running: false, cachedTokens: 4 + 8 });
+  });
+
+  it('stops at the length limit, and a follow-up reuses the cached prefix', async () => {
+    const { engine } = engineWith(noGpu);
+    await engine.load('counting', {}, () => undefined);
+    const first = await engine.generate(question, greedy(3), () => undefined);
+    expect(first).toMatchObject({ finishReason: 'length', tokenIds: [4, 5, 6] });
+    const again = await engine.generate(question, greedy(3), () => undefined);
+    expect(again.timings.reusedPromptTokens).toBe(3);
+    expect(again.tokenIds).toEqual(first.tokenIds);
+  });
+
+  it('an interrupt stops at the next step and keeps the partial text', async () => {
+    const { engine } = engineWith(noGpu);
+    await engine.load('counting', {}, () => undefined);
+    const result = await engine.generate(question, greedy(100), () => engine.interrupt());
+    expect(result.finishReason).toBe('stopped');
+    expect(result.tokenIds).toEqual([4]);
+    expect(result.text).toBe('w4');
+    expect(engine.interrupt()).toBe(false);
+  });
+
+  it('an interrupt queued right behind the call stops it before the prefill', async () => {
+    const { engine, calls } = engineWith(noGpu);
+    await engine.load('counting', {}, () => undefined);
+    const runsAfterLoad = calls.decoderRuns;
+    const running = engine.generate(question, greedy(100), () => undefined);
+    expect(engine.interrupt()).toBe(true);
+    const result = await running;
+    expect(result).toMatchObject({ finishReason: 'stopped', tokenIds: [], text: '' });
+    expect(calls.decoderRuns).toBe(runsAfterLoad);
+    expect(engine.status().running).toBe(false);
+  });
+
+  it('refuses a second generate while one runs, and any before a model is loaded', async () => {
+    const { engine } = engineWith(noGpu);
+    await expect(engine.generate(question, greedy(2), () => undefined)).rejects.toThrow(ModelNotLoadedError);
+    await engine.load('counting', {}, () => undefined);
+    const first = engine.generate(question, greedy(2), () => undefined);
+    await expect(engine.generate(question, greedy(2), () => undefined)).rejects.toThrow(GenerationBusyError);
+    expect((await first).finishReason).toBe('length');
+  });
+
+  it('estimates an overflowing conversation from the error it carries', async () => {
+    const { engine } = engineWith(noGpu);
+    await engine.load('counting', {}, () => undefined);
+    const long: ChatTurn[] = [{ role: 'user', text: 'word '.repeat(80).trim() }];
+    expect(await engine.estimate(long, 'low')).toEqual({ promptTokens: 81, imageTokens: 0, contextLength: CONTEXT, images: [] });
+    await expect(engine.generate(long, greedy(2), () => undefined)).rejects.toThrow(ContextOverflowError);
+  });
+
+  it('a failure after the first token ends the run with the partial text and the error; before it, the call rejects', async () => {
+    // Run 0 is the warm-up, run 1 the prefill, run 2 the first decoding step.
+    const late = engineWith(noGpu, { failOnRun: { run: 2, error: new Error('kernel failed') } });
+    await late.engine.load('counting', {}, () => undefined);
+    const result = await late.engine.generate(question, greedy(100), () => undefined);
+    expect(result).toMatchObject({ finishReason: 'error', tokenIds: [4], text: 'w4', error: { name: 'Error', message: 'kernel failed' } });
+    expect(late.engine.status().cachedTokens).toBe(0);
+
+    const early = engineWith(noGpu, { failOnRun: { run: 1, error: new Error('prefill failed') } });
+    await early.engine.load('counting', {}, () => undefined);
+    await expect(early.engine.generate(question, greedy(100), () => undefined)).rejects.toThrow('prefill failed');
+    expect(early.engine.status().running).toBe(false);
+  });
+
+  it('a lost GPU ends the run as GpuDeviceLostError, even before the first token, and the engine says to reload', async () => {
+    const { engine } = engineWith(noGpu, { failOnRun: { run: 1, error: new Error('GPUDevice was lost') } });
+    await engine.load('counting', {}, () => undefined);
+    const result = await engine.generate(question, greedy(100), () => undefined);
+    expect(result).toMatchObject({ finishReason: 'error', tokenIds: [], error: { name: 'GpuDeviceLostError' } });
+    await expect(engine.generate(question, greedy(2), () => undefined)).rejects.toThrow(/The GPU was lost/);
+  });
+});
