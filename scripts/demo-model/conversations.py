@@ -71,6 +71,16 @@ def sample_chat(rng: random.Random, max_turns: int = 4, two_image_share: float =
     return chat
 
 
+def relevant_classes(question: str) -> list[int]:
+    """The (shape, colour) slots a question is about, from its own words: the colours it names
+    times the shapes it names (all of either when it names none). For "which is further left"
+    that includes the two crossed pairs, which is harmless for the attention target."""
+    words = question.lower()
+    colours = [c for c in world.COLOUR_NAMES if c in words] or list(world.COLOUR_NAMES)
+    kinds = [k for k in world.SHAPES if k in words] or list(world.SHAPES)
+    return [class_of(k, c) - 1 for k in kinds for c in colours]
+
+
 @dataclass
 class Encoded:
     ids: list[int]
@@ -78,6 +88,9 @@ class Encoded:
     frames: torch.Tensor  # [F, 3, 128, 128], in prompt order
     global_frames: list[int]  # index into frames of each image's global frame
     scenes: list[world.Scene]  # the scene of each global frame
+    # For the first token of each answer: the position that predicts it, and the positions of the
+    # slot tokens (in the global frames of the images asked about) its answer depends on.
+    lookups: list[tuple[int, list[int]]]
 
 
 def prompt_segments(chat: Chat, layouts: list[tuple[int, int]], answers: list[str] | None = None):
@@ -133,4 +146,15 @@ def encode_chat(chat: Chat, tok: Tokenizer, detail: str, device: str, rng: rando
         piece = tok.encode(text)
         ids.extend(piece)
         supervised.extend([sup] * len(piece))
-    return Encoded(ids, supervised, torch.cat(frames, 0), global_frames, [chat.scenes[j] for j in order])
+    # Where each image's global frame starts among the prompt's image tokens.
+    image_positions = [i for i, t in enumerate(ids) if t == tok.special["<image>"]]
+    global_start = {j: image_positions[g * processor.TOKENS_PER_FRAME] for j, g in zip(order, global_frames)}
+    lookups: list[tuple[int, list[int]]] = []
+    answer_starts = [i for i in range(1, len(ids)) if supervised[i] and not supervised[i - 1]]
+    current: list[int] = []
+    for turn, start in zip(chat.turns, answer_starts):
+        if turn.images:
+            current = turn.images
+        slots = relevant_classes(turn.question.text)
+        lookups.append((start - 1, [global_start[j] + k for j in current for k in slots]))
+    return Encoded(ids, supervised, torch.cat(frames, 0), global_frames, [chat.scenes[j] for j in order], lookups)

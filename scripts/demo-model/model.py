@@ -214,7 +214,7 @@ class DecoderLayer(nn.Module):
         out = (att @ vx).transpose(1, 2).reshape(b, s, cfg.text_heads * cfg.head_dim)
         x = x + self.o(out)
         h = self.post_norm(x)
-        return x + self.down(F.silu(self.gate(h)) * self.up(h)), present
+        return x + self.down(F.silu(self.gate(h)) * self.up(h)), present, att
 
 
 class Decoder(nn.Module):
@@ -233,13 +233,14 @@ class Decoder(nn.Module):
         emb = torch.cat([freqs, freqs], dim=-1)[:, None]  # [B, 1, S, hd]
         return emb.cos(), emb.sin()
 
-    def forward(self, inputs_embeds, attention_mask, position_ids, past=None):
+    def forward(self, inputs_embeds, attention_mask, position_ids, past=None, lookup_layer: int | None = None):
         """attention_mask: [B, past + S] (1 = real token); position_ids: [B, S].
 
         The causal mask compares positions, not indices: a key's position is the running count of
         real tokens before it, exactly how transformers.js derives position_ids from the mask. So
         the same graph is right for a prefill on top of a cache, one-token decode steps and
         left-padded batches, and no sequence length is baked into the exported graph as a constant.
+        With `lookup_layer`, also returns that layer's attention probabilities (training only).
         """
         key_pos = attention_mask.long().cumsum(-1) - 1  # [B, T]
         allowed = (key_pos[:, None, :] <= position_ids[:, :, None]) & (attention_mask[:, None, :] > 0)  # [B, S, T]
@@ -247,10 +248,15 @@ class Decoder(nn.Module):
         cos, sin = self.rope(position_ids)
         x = inputs_embeds
         presents = []
+        lookup = None
         for i, layer in enumerate(self.layers):
             pk, pv = (None, None) if past is None else past[i]
-            x, present = layer(x, cos, sin, bias, pk, pv)
+            x, present, att = layer(x, cos, sin, bias, pk, pv)
             presents.append(present)
+            if i == lookup_layer:
+                lookup = att
+        if lookup_layer is not None:
+            return self.lm_head(self.norm(x)), presents, lookup
         return self.lm_head(self.norm(x)), presents
 
 

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 HERE=scripts/demo-model
 WORK=$HERE/.work
 MODEL=public/models/shapes-demo
-STEPS=2200
+STEPS=1800
 FRESH=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -46,7 +46,7 @@ npx tsx $HERE/check-tokenizer.ts "$WORK/tokenizer-check" "$WORK/tokenizer-cases.
 echo "== 2/6 training ($STEPS steps, checkpoint every 100; rerun to resume)"
 # One BLAS thread: the data-generating worker process needs the other core (OpenBLAS's own
 # thread pool ignores torch.set_num_threads and made every step 3-6x slower on two cores).
-OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $PY $HERE/train.py --work "$WORK" --steps "$STEPS" --threads 1 --eval-every 550
+OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $PY $HERE/train.py --work "$WORK" --steps "$STEPS" --threads 1 --eval-every 600
 
 echo "== 3/6 export to $MODEL (fp32 and q8)"
 rm -rf "$MODEL"

@@ -23,6 +23,10 @@ import tokenizer as toklib  # noqa: E402
 from model import Config, ShapesVLM  # noqa: E402
 
 SEED = 20261201
+# The decoder layer and head whose attention, at the first answer token, is trained to rest on the
+# slots the question is about (dense supervision of the lookup; the other heads are free).
+LOOKUP_LAYER = 2
+LOOKUP_HEAD = 0
 BATCH = 24
 MICRO_BATCH = 8
 
@@ -122,8 +126,13 @@ def losses(model: ShapesVLM, batch: list[conv.Encoded], image_id: int) -> dict[s
     x = torch.stack(seqs)
     mask = torch.stack(masks)
     positions = torch.arange(longest)[None].expand(len(batch), -1)
-    logits, _ = model.decoder(x, mask, positions)
+    logits, _, attention = model.decoder(x, mask, positions, lookup_layer=LOOKUP_LAYER)
     answer = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), torch.stack(labels).reshape(-1), ignore_index=-100)
+    lookup_terms = []
+    for i, b in enumerate(batch):
+        for query, slots in b.lookups:
+            lookup_terms.append(-torch.log(attention[i, LOOKUP_HEAD, query, slots].sum() + 1e-6))
+    lookup = torch.stack(lookup_terms).mean()
 
     # Dense supervision of each image's global frame.
     glob, cls, off, cnt = [], [], [], []
@@ -144,7 +153,7 @@ def losses(model: ShapesVLM, batch: list[conv.Encoded], image_id: int) -> dict[s
     has = cls_t > 0
     offset_loss = (vision["offsets"][gi][has] - off_t[has]).abs().mean() if has.any() else torch.zeros(())
     count_loss = (vision["counts"][gi] - cnt_t).abs().sum(-1).mean()
-    return {"answer": answer, "centre": centre, "offset": offset_loss, "count": count_loss}
+    return {"answer": answer, "lookup": lookup, "centre": centre, "offset": offset_loss, "count": count_loss}
 
 
 # --- Greedy answers (evaluation) ---------------------------------------------------------------
@@ -258,7 +267,7 @@ def main() -> None:
         parts = defaultdict(float)
         for chunk in chunks:
             chunk_parts = losses(model, chunk, image_id)
-            loss = chunk_parts["answer"] + aux_weight * (chunk_parts["centre"] + chunk_parts["offset"] + 0.3 * chunk_parts["count"])
+            loss = chunk_parts["answer"] + 0.5 * chunk_parts["lookup"] + aux_weight * (chunk_parts["centre"] + chunk_parts["offset"] + 0.3 * chunk_parts["count"])
             (loss / len(chunks)).backward()
             for k, v in chunk_parts.items():
                 parts[k] += float(v) / len(chunks)
