@@ -5,7 +5,7 @@ import { useOnline } from './useOnline.ts';
 export interface OfflineNoticeProps {
   /** Display name of the model the app wants to load, e.g. "SmolVLM 256M". */
   modelName: string;
-  /** Bytes of that model not stored yet (`downloadPlan(...).missingBytes`); 0 hides the notice. */
+  /** Bytes of that model not stored yet (`downloadStatus(...).missingBytes`); 0 hides the notice. */
   missingBytes: number;
 }
 
