@@ -1,5 +1,5 @@
 /** "You are offline. Connect to download SmolVLM 256M (263 MB)": shown instead of an endless spinner. */
-import { formatBytes } from '../../workers/models/model-cache.ts';
+import { formatBytes } from '../lib/format.ts';
 import { useOnline } from './useOnline.ts';
 
 export interface OfflineNoticeProps {
