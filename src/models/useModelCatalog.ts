@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { bridge } from '../bridge/index.ts';
+import { useBridge } from '../bridge/index.ts';
 import type { Capabilities } from '../../workers/protocol.ts';
 import { cachedFileCount, downloadPlan, loadCatalog, type ModelEntry } from './catalog.ts';
 import type { DeviceRequest } from '../../workers/protocol.ts';
@@ -21,6 +21,7 @@ export interface ModelCatalog {
 
 /** The model list, this device's capabilities, and which models are already downloaded. */
 export function useModelCatalog(backend: DeviceRequest): ModelCatalog {
+  const bridge = useBridge();
   const [models, setModels] = useState<ModelEntry[] | null>(null);
   const [capabilities, setCapabilities] = useState<Capabilities | null>(null);
   const [cache, setCache] = useState<Record<string, CacheStatus>>({});
@@ -36,7 +37,7 @@ export function useModelCatalog(backend: DeviceRequest): ModelCatalog {
     return () => {
       cancelled = true;
     };
-  }, []);
+  }, [bridge]);
 
   useEffect(() => {
     if (!models) return;
