@@ -37,7 +37,7 @@ test.describe('models and settings', () => {
     const menu = page.getByRole('group', { name: 'Choose a model' });
     const testModel = menu.getByRole('radio', { name: /SmolVLM random test model/ });
     await expect(testModel).toBeChecked();
-    await expect(menu.locator('label').filter({ hasText: 'SmolVLM random test model' })).toContainText(/[\d.]+ (KB|MB) for (CPU|WebGPU) · On this site · cached/);
+    await expect(menu.locator('label').filter({ hasText: 'SmolVLM random test model' })).toContainText(/[\d.]+ (kB|MB) for (CPU|WebGPU) · On this site · cached/);
     await expect(menu.locator('label').filter({ hasText: 'SmolVLM 256M' })).toContainText(/[\d.]+ MB for (CPU|WebGPU) · Downloads from Hugging Face/);
     await expect(menu.locator('label').filter({ hasText: 'SmolVLM 2.2B' })).toContainText('≈ ');
     await page.keyboard.press('Escape');

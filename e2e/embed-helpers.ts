@@ -120,14 +120,3 @@ export function widgetEvents(page: Page): Promise<RecordedEvent[]> {
   return page.evaluate(() => (window as unknown as { widgetEvents: RecordedEvent[] }).widgetEvents);
 }
 
-/** A deterministic PNG, made in the page that runs this (host or frame). */
-export const MAKE_TEST_PNG = `async (seed, width, height) => {
-  const canvas = new OffscreenCanvas(width, height);
-  const context = canvas.getContext('2d');
-  for (let y = 0; y < height; y += 16) for (let x = 0; x < width; x += 16) {
-    const v = (x * 7 + y * 13 + seed * 97) % 256;
-    context.fillStyle = 'rgb(' + v + ',' + ((v * seed) % 256) + ',' + (255 - v) + ')';
-    context.fillRect(x, y, 16, 16);
-  }
-  return canvas.convertToBlob({ type: 'image/png' });
-}`;

@@ -1,17 +1,40 @@
 /**
  * The same generated model run natively by onnxruntime-node (transformers.js in Node), as an
- * independent reference for the browser runtime's greedy tokens.
+ * independent reference for the browser runtime: its greedy tokens, and its processor's image
+ * tokens.
  */
 import path from 'node:path';
-import { AutoModelForImageTextToText, AutoProcessor, env, RawImage, Tensor } from '@huggingface/transformers';
+import { AutoModelForImageTextToText, AutoProcessor, env, RawImage, Tensor, type Processor } from '@huggingface/transformers';
 import { patternPixels } from './runtime-helpers.ts';
 import { TEST_MODEL_ID } from './fixtures.ts';
 
-/** Greedy tokens for one user turn with one image at detail `low` (a single 512 px frame). */
-export async function nodeGreedyTokens(question: string, imageSeed: number, size: number, maxNewTokens: number): Promise<number[]> {
+function useServedModels(): void {
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = path.resolve('public/models');
+}
+
+/**
+ * How many `<image>` tokens transformers.js' own Idefics3Processor puts in a prompt for one image
+ * of this size, resized to `longestEdge` and split into tiles or not: what the worker's
+ * arithmetic (workers/models/image-detail.ts) must agree with.
+ */
+export async function processorImageTokens(width: number, height: number, resize: { longestEdge: number; split: boolean }): Promise<number> {
+  useServedModels();
+  const processor: Processor = await AutoProcessor.from_pretrained(TEST_MODEL_ID);
+  const imageProcessor = (processor as unknown as { image_processor: { size: { longest_edge: number } } }).image_processor;
+  imageProcessor.size = { ...imageProcessor.size, longest_edge: resize.longestEdge };
+  const prompt = processor.apply_chat_template([{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'Describe.' }] }] as never, {
+    add_generation_prompt: true,
+  }) as unknown as string;
+  const inputs = await processor(prompt, [new RawImage(patternPixels(1, width, height), width, height, 4)], { do_image_splitting: resize.split });
+  const imageTokenId = processor.tokenizer!.convert_tokens_to_ids('<image>');
+  return ((inputs.input_ids as Tensor).tolist() as bigint[][])[0]!.filter((id) => Number(id) === imageTokenId).length;
+}
+
+/** Greedy tokens for one user turn with one image at detail `low` (a single 512 px frame). */
+export async function nodeGreedyTokens(question: string, imageSeed: number, size: number, maxNewTokens: number): Promise<number[]> {
+  useServedModels();
   const processor = await AutoProcessor.from_pretrained(TEST_MODEL_ID);
   const model = await AutoModelForImageTextToText.from_pretrained(TEST_MODEL_ID, { dtype: 'fp32', device: 'cpu' });
   try {

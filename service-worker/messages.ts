@@ -5,5 +5,3 @@ export const SKIP_WAITING_MESSAGE = 'SKIP_WAITING';
 /** The origin's model list, kept for offline starts. */
 export const MODEL_INDEX_PATH = '/models/index.json';
 export const MODEL_INDEX_CACHE = 'vlm-model-index';
-/** The service worker script, at the root so its scope is the whole app. */
-export const SERVICE_WORKER_URL = '/sw.js';

@@ -17,7 +17,7 @@
  */
 
 /**
- * Where curated Hub models are downloaded from (workers/runtime/transformers-load.ts `HUB_HOST`): the Hub
+ * Where curated Hub models are downloaded from (workers/models/model-location.ts `HUB_HOST`): the Hub
  * answers a file request with a redirect to its LFS CDN or, for Xet-stored files, to the Xet
  * bridge, and `connect-src` is checked again for every redirect hop.
  */

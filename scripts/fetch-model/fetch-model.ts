@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { chooseDtypes } from '../../workers/models/dtype-policy.ts';
-import { formatBytes } from '../../workers/models/model-cache.ts';
+import { formatBytes } from '../../workers/format-bytes.ts';
 import { ALL_DTYPES, availableDtypes, CONFIG_FILES, CURATED_MODELS, onnxFilePath, SESSION_NAMES } from '../../workers/models/registry.ts';
 import type { Dtype, DtypeMap, ModelFile } from '../../workers/protocol.ts';
 import { digestFromLinkedEtag, normalizeSha256 } from '../../workers/model-store/verify.ts';

@@ -10,11 +10,11 @@ import { CameraDialog, Composer, DropOverlay, ImageViewer, useComposer, useWindo
 import type { Attachment } from '../files/index.ts';
 import { CloseIcon, ImageIcon, MenuIcon, PlusIcon, SettingsIcon } from '../lib/icons.tsx';
 import { BackendBadge, LoadStatus, MAX_IMAGES_PER_MESSAGE, ModelPicker, predictDevice } from '../models/index.ts';
-import { appPwa, downloadPlan as storageDownloadPlan, ModelsStoragePanel, OfflineNotice, UpdatePrompt } from '../pwa/index.ts';
+import { appPwa, downloadStatus, ModelsStoragePanel, OfflineNotice, UpdatePrompt } from '../pwa/index.ts';
 import { SettingsDialog } from '../settings/index.ts';
 import { ChatList, ExportMenu } from '../storage/index.ts';
 import { offeredDetail, planImage, SMOLVLM_GEOMETRY } from '../../workers/models/image-detail.ts';
-import type { Capabilities, ModelEntry } from '../../workers/protocol.ts';
+import type { Capabilities, DeviceRequest, ModelEntry } from '../../workers/protocol.ts';
 import { loadedModel } from './runtime-state.ts';
 import { useChatController } from './useChatController.ts';
 import './app.css';
@@ -86,7 +86,7 @@ export function App() {
   }, [sidebarOpen]);
 
   const loaded = loadedModel(runtime);
-  const missingBytes = useMissingBytes(selectedModel, catalog.capabilities);
+  const missingBytes = useMissingBytes(selectedModel, settings.backend, catalog.capabilities);
   const device = loaded?.device ?? predictDevice(settings.backend, catalog.capabilities);
   const geometry = selectedModel?.geometry ?? SMOLVLM_GEOMETRY;
   // The detail the selected model is given (a model may offer only the ones it was trained for).
@@ -262,18 +262,18 @@ export function App() {
   );
 }
 
-/** Bytes of the selected model not yet stored on this device (for the offline notice). */
-function useMissingBytes(model: ModelEntry | null | undefined, capabilities: Capabilities | null): number {
+/** Bytes of the selected model not yet stored on this device, for the backend chosen (for the offline notice). */
+function useMissingBytes(model: ModelEntry | null | undefined, backend: DeviceRequest, capabilities: Capabilities | null): number {
   const [missing, setMissing] = useState(0);
   useEffect(() => {
     if (!model || !capabilities) return;
     let current = true;
-    storageDownloadPlan(model, capabilities)
-      .then((plan) => current && setMissing(plan.missingBytes))
+    downloadStatus(model, { device: backend }, capabilities)
+      .then((status) => current && setMissing(status.missingBytes))
       .catch(() => current && setMissing(0));
     return () => {
       current = false;
     };
-  }, [model, capabilities]);
+  }, [model, backend, capabilities]);
   return missing;
 }

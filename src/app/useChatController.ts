@@ -5,7 +5,7 @@
  * dispatch (finish or fail), so the UI can never hang in "generating".
  */
 import { useCallback, useLayoutEffect, useRef, useState } from 'react';
-import { bridge, type PageTurn } from '../bridge/index.ts';
+import { useBridge, type PageTurn } from '../bridge/index.ts';
 import {
   emptyConversation,
   questionFor,
@@ -17,7 +17,7 @@ import {
   type UserMessage,
 } from '../chat/conversation.ts';
 import type { Attachment } from '../files/index.ts';
-import { FrameBatcher } from '../lib/frame-batcher.ts';
+import { appendText, FrameBatcher } from '../lib/frame-batcher.ts';
 import { newId } from '../lib/ids.ts';
 import { DEFAULT_MODEL_ID, type ModelEntry } from '../models/catalog.ts';
 import type { ModelCatalog } from '../models/useModelCatalog.ts';
@@ -74,6 +74,7 @@ export interface ChatController {
 }
 
 export function useChatController(): ChatController {
+  const bridge = useBridge();
   const [settings, updateSettings] = useSettings();
   const [notices, setNotices] = useState<Notice[]>([]);
   const [activeAnswerId, setActiveAnswerId] = useState<string | null>(null);
@@ -114,9 +115,9 @@ export function useChatController(): ChatController {
           return;
         }
         dispatchRuntime({ type: 'generate-start', answerId });
-        const batcher = new FrameBatcher((text) => dispatchChat({ type: 'answer-delta', answerId, text }));
+        const batcher = new FrameBatcher((text: string) => dispatchChat({ type: 'answer-delta', answerId, text }), appendText);
         try {
-          const result = await bridge.generate(turns, generateOptionsFor(settingsRef.current), (piece) => batcher.push(piece), { signal });
+          const result = await bridge.generate(turns, generateOptionsFor(settingsRef.current), (piece) => piece && batcher.push(piece), { signal });
           batcher.flush();
           const stats = statsFrom(result.timings, loaded.device);
           if (result.finishReason === 'error') {
@@ -142,7 +143,7 @@ export function useChatController(): ChatController {
       busyRef.current = true;
       setActiveAnswerId(answerId);
     },
-    [dispatchChat, dispatchRuntime, ensureModel],
+    [bridge, dispatchChat, dispatchRuntime, ensureModel],
   );
 
   const newAnswer = useCallback(
@@ -242,7 +243,7 @@ export function useChatController(): ChatController {
     await settle();
     await bridge.reset().catch(() => undefined);
     show(emptyConversation(newId('chat'), Date.now()));
-  }, [settle, show]);
+  }, [bridge, settle, show]);
 
   const openChat = useCallback(
     async (id: string) => {
@@ -254,7 +255,7 @@ export function useChatController(): ChatController {
       await bridge.reset().catch(() => undefined);
       show(conversation);
     },
-    [chatRef, load, settle, show],
+    [bridge, chatRef, load, settle, show],
   );
 
   const deleteChat = useCallback(

@@ -5,12 +5,13 @@
  * for the previous load and wins.
  */
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type RefObject } from 'react';
-import { bridge, bridgeEvents } from '../bridge/index.ts';
+import { useBridge } from '../bridge/index.ts';
 import { DEFAULT_MODEL_ID, isServedHere, resolveStartModel, type ModelEntry } from '../models/catalog.ts';
 import { useModelCatalog, type ModelCatalog } from '../models/useModelCatalog.ts';
 import type { Settings } from '../settings/index.ts';
 import type { DeviceRequest, LoadProgress, LoadResult } from '../../workers/protocol.ts';
 import { describeError } from '../../workers/errors.ts';
+import { FrameBatcher } from '../lib/frame-batcher.ts';
 import { initialRuntime, runtimeReducer, type RuntimeAction, type RuntimeState } from './runtime-state.ts';
 
 export interface ModelRuntime {
@@ -32,6 +33,7 @@ export function useModelRuntime(
   /** True while an answer is pending or streaming (a backend change then waits). */
   busyRef: RefObject<boolean>,
 ): ModelRuntime {
+  const bridge = useBridge();
   const [runtime, dispatchRuntime] = useReducer(runtimeReducer, initialRuntime);
   const [selectedModelId, setSelectedModelId] = useState<string | null>(null);
   const catalog = useModelCatalog(settings.backend);
@@ -49,23 +51,17 @@ export function useModelRuntime(
       if (current && current.modelId === modelId && current.device === device) return current.promise;
       dispatchRuntime({ type: 'load-start', modelId, device, at: performance.now() });
       modelRef.current = null;
-      // Progress is batched per animation frame, like tokens.
-      let latest: LoadProgress | null = null;
-      let frame = 0;
-      const onProgress = (progress: LoadProgress) => {
-        latest = progress;
-        frame ||= requestAnimationFrame(() => {
-          frame = 0;
-          if (latest && loadRef.current?.promise === promise) dispatchRuntime({ type: 'load-progress', progress: latest, at: performance.now() });
-        });
-      };
+      // Progress is batched per animation frame, like tokens: the latest of a frame is shown.
+      const progressBatcher = new FrameBatcher((progress: LoadProgress) => {
+        if (loadRef.current?.promise === promise) dispatchRuntime({ type: 'load-progress', progress, at: performance.now() });
+      });
       // One load at a time in the worker: a new choice waits for the previous load to settle.
       const previous = current?.promise.catch(() => undefined) ?? Promise.resolve(undefined);
       const promise: Promise<LoadResult> = previous
-        .then(() => bridge.load(modelId, { device }, onProgress))
+        .then(() => bridge.load(modelId, { device }, (progress) => progressBatcher.push(progress)))
         .then(
           (result) => {
-            cancelAnimationFrame(frame);
+            progressBatcher.dispose();
             if (loadRef.current?.promise === promise) {
               modelRef.current = result;
               requestedDeviceRef.current = device;
@@ -75,7 +71,7 @@ export function useModelRuntime(
             return result;
           },
           (error: unknown) => {
-            cancelAnimationFrame(frame);
+            progressBatcher.dispose();
             if (loadRef.current?.promise === promise) dispatchRuntime({ type: 'load-fail', error: describeError(error) });
             throw error;
           },
@@ -87,7 +83,7 @@ export function useModelRuntime(
       loadRef.current = { modelId, device, promise };
       return promise;
     },
-    [refreshCache],
+    [bridge, refreshCache],
   );
 
   const ensureModel = useCallback((): Promise<LoadResult> => {
@@ -136,17 +132,16 @@ export function useModelRuntime(
   }, [backend, busyRef, startLoad]);
 
   // After a crash or a lost GPU the bridge starts a fresh worker and reloads the model (on `auto`).
-  useEffect(() => {
-    bridgeEvents.onRecovered = (result, reason) => {
-      modelRef.current = result;
-      requestedDeviceRef.current = 'auto';
-      dispatchRuntime({ type: 'model-replaced', model: result });
-      notify(`The model runtime restarted after a problem (${reason}). It is running on ${result.device === 'webgpu' ? 'WebGPU' : 'the CPU'} now.`, 'warning');
-    };
-    return () => {
-      bridgeEvents.onRecovered = undefined;
-    };
-  }, [notify]);
+  useEffect(
+    () =>
+      bridge.onRecovered((result, reason) => {
+        modelRef.current = result;
+        requestedDeviceRef.current = 'auto';
+        dispatchRuntime({ type: 'model-replaced', model: result });
+        notify(`The model runtime restarted after a problem (${reason}). It is running on ${result.device === 'webgpu' ? 'WebGPU' : 'the CPU'} now.`, 'warning');
+      }),
+    [bridge, notify],
+  );
 
   return { runtime, dispatchRuntime, catalog, selectedModel, selectedModelId, selectModel, ensureModel };
 }

@@ -4,7 +4,7 @@
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { bridge } from '../bridge/index.ts';
+import { VlmBridge } from '../bridge/index.ts';
 import '../styles/base.css';
 import './bench.css';
 import { BenchPage } from './BenchPage.tsx';
@@ -12,6 +12,8 @@ import { StreamView } from './paths/stream-view.ts';
 import { measureLoads, probePath, runSuite } from './suite.ts';
 import './core/driver-api.ts';
 
+const bridge = new VlmBridge();
+window.vlm = bridge;
 const log = (message: string) => console.log(`[bench] ${message}`);
 const driverView = () => new StreamView(document.getElementById('bench-stream') ?? document.body.appendChild(document.createElement('pre')));
 

@@ -67,7 +67,3 @@ export class MemorySampler {
   }
 }
 
-/** The page's own JS heap (Chromium's `performance.memory`), when reported. */
-export function pageHeapBytes(): number | undefined {
-  return (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
-}

@@ -1,18 +1,13 @@
-/** The page's one bridge to the model worker (see vlm-bridge.ts). */
-import { VlmBridge, type BridgeEvents } from './vlm-bridge.ts';
+/** The page's one door to the model worker (see vlm-bridge.ts). Importing it creates nothing: main.tsx does. */
+import type { VlmBridge } from './vlm-bridge.ts';
 
-export { VlmBridge, type PageTurn, type BridgeEvents } from './vlm-bridge.ts';
+export { VlmBridge, type PageTurn, type RecoveredListener } from './vlm-bridge.ts';
+export { BridgeContext, useBridge } from './context.ts';
 export { bitmapForWorker, MAX_TRANSFER_EDGE } from './images.ts';
-
-/** Filled in by the page (e.g. `onRecovered`): the bridge reads it when the event happens. */
-export const bridgeEvents: BridgeEvents = {};
-
-export const bridge = new VlmBridge(undefined, bridgeEvents);
 
 declare global {
   interface Window {
-    /** Console and test access to the model runtime: `await vlm.capabilities()`. */
+    /** Console and test access to the model runtime: `await vlm.capabilities()` (set by each page's main.tsx). */
     vlm: VlmBridge;
   }
 }
-window.vlm = bridge;

@@ -191,7 +191,7 @@ describe('VlmBridge', { timeout: 5_000 }, () => {
     const second = new FakeRuntime();
     const recovered = vi.fn();
     const bridge = bridgeWith(first, second);
-    bridge.events.onRecovered = recovered;
+    bridge.onRecovered(recovered);
     await bridge.load('tiny', { device: 'wasm' }, () => undefined);
     const waiting = bridge.generate(question, greedy, () => undefined);
     await vi.waitFor(() => expect(first.calls).toContain('generate'));

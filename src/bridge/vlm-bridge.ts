@@ -54,10 +54,8 @@ function stoppedBeforeStart(): GenerateResult {
   return { text: '', finishReason: 'stopped', timings, tokenIds: [] };
 }
 
-export interface BridgeEvents {
-  /** The worker was replaced (crash or GPU loss) and the model reloaded; `result` says where. */
-  onRecovered?: (result: LoadResult, reason: string) => void;
-}
+/** The worker was replaced (crash or GPU loss) and the model reloaded; `result` says where. */
+export type RecoveredListener = (result: LoadResult, reason: string) => void;
 
 export class VlmBridge {
   private worker: Worker | null = null;
@@ -67,11 +65,10 @@ export class VlmBridge {
   private lastLoad: { modelId: string; options: RuntimeLoadOptions } | null = null;
   private restartReason: string | null = null;
   private lastResult: LoadResult | null = null;
+  private readonly recoveredListeners = new Set<RecoveredListener>();
 
   constructor(
     private readonly createWorker: () => Worker = () => new Worker(new URL('../../workers/vlm.worker.ts', import.meta.url), { type: 'module', name: 'vlm' }),
-    /** Listeners the app may set, e.g. `bridge.events.onRecovered = ...`. */
-    readonly events: BridgeEvents = {},
   ) {
     // Named errors thrown in the worker arrive as the same classes, facts included.
     installErrorTransfer();
@@ -117,7 +114,15 @@ export class VlmBridge {
     this.restartReason = null;
     const result = await this.track((remote) => remote.load(this.lastLoad!.modelId, { ...this.lastLoad!.options, device: 'auto' }, Comlink.proxy(() => undefined)));
     this.lastResult = result;
-    this.events.onRecovered?.(result, reason);
+    for (const listener of this.recoveredListeners) listener(result, reason);
+  }
+
+  /** Calls `listener` each time a fresh worker replaced a crashed one and reloaded the model; returns the unsubscribe. */
+  onRecovered(listener: RecoveredListener): () => void {
+    this.recoveredListeners.add(listener);
+    return () => {
+      this.recoveredListeners.delete(listener);
+    };
   }
 
   capabilities(): Promise<Capabilities> {

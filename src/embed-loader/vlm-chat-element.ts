@@ -10,6 +10,7 @@ import {
   configToSearch,
   EMBED_LIMITS,
   envelope,
+  errorNameForHost,
   parseFrameEvent,
   THEMES,
   type EmbedConfig,
@@ -181,7 +182,7 @@ export class VlmChatElement extends HTMLElement {
       this.#post({ kind: 'ask', id, text, images: encoded, maxNewTokens }, encoded.map((image) => image.bytes));
     } catch (error) {
       const { name, message } = error as Error;
-      this.#handle({ kind: 'error', id, name: /^[A-Za-z]{1,64}$/.test(name) ? name : 'Error', message: String(message).slice(0, EMBED_LIMITS.messageChars) });
+      this.#handle({ kind: 'error', id, name: errorNameForHost(name), message: String(message).slice(0, EMBED_LIMITS.messageChars) });
     }
   }
 

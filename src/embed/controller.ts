@@ -10,8 +10,9 @@
 import type { PageTurn, VlmBridge } from '../bridge/vlm-bridge.ts';
 import type { ErrorInfo, GenerateOptions, LoadProgress, LoadResult, ModelEntry } from '../../workers/protocol.ts';
 import { describeError, errorFromInfo } from '../../workers/errors.ts';
+import { FrameBatcher } from '../lib/frame-batcher.ts';
 import { imageFromBlob, type EmbedImage } from './images.ts';
-import { clip, type EmbedConfig, type EmbedFinishReason, type FrameEvent, type HostCommand } from './protocol.ts';
+import { clip, errorNameForHost, type EmbedConfig, type EmbedFinishReason, type FrameEvent, type HostCommand } from './protocol.ts';
 
 export type Asker = 'host' | 'person';
 
@@ -72,7 +73,10 @@ const generateOptions = (maxNewTokens: number): GenerateOptions => ({
 export class EmbedController {
   #snapshot: EmbedSnapshot;
   readonly #listeners = new Set<() => void>();
-  #notifyScheduled = false;
+  /** One render per animation frame, however many tokens arrive in it. */
+  readonly #notify = new FrameBatcher<void>(() => {
+    for (const listener of this.#listeners) listener();
+  });
   #queue: Promise<void> = Promise.resolve();
   readonly #jobs = new Set<Job>();
   #current: Job | null = null;
@@ -110,13 +114,7 @@ export class EmbedController {
 
   #update(patch: Partial<EmbedSnapshot>): void {
     this.#snapshot = { ...this.#snapshot, ...patch };
-    // One render per animation frame, however many tokens arrive in it.
-    if (this.#notifyScheduled) return;
-    this.#notifyScheduled = true;
-    requestAnimationFrame(() => {
-      this.#notifyScheduled = false;
-      for (const listener of this.#listeners) listener();
-    });
+    this.#notify.push();
   }
 
   #patchTurn(id: string, patch: Partial<Turn>): void {
@@ -179,7 +177,7 @@ export class EmbedController {
         this.toHost({ kind: 'done', id, text: answer.text, finishReason: answer.finishReason });
       } catch (error) {
         const { name, message } = describeError(error);
-        this.toHost({ kind: 'error', id, name: /^[A-Za-z]{1,64}$/.test(name) ? name : 'Error', message: clip(message) });
+        this.toHost({ kind: 'error', id, name: errorNameForHost(name), message: clip(message) });
       }
     });
   }
@@ -192,7 +190,7 @@ export class EmbedController {
         await this.#ensureModel(true);
       } catch (error) {
         const { name, message } = describeError(error);
-        this.toHost({ kind: 'error', id: null, name: /^[A-Za-z]{1,64}$/.test(name) ? name : 'Error', message: clip(message) });
+        this.toHost({ kind: 'error', id: null, name: errorNameForHost(name), message: clip(message) });
       }
     });
   }

@@ -4,8 +4,7 @@
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-// Not '../bridge/index.ts': that module creates the main app's bridge as a side effect.
-import { VlmBridge } from '../bridge/vlm-bridge.ts';
+import { VlmBridge } from '../bridge/index.ts';
 import { EmbedApp } from './EmbedApp.tsx';
 import { EmbedController, type Access } from './controller.ts';
 import { isAllowedEmbedder, parseAllowlist } from './gate.ts';

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  errorNameForHost,
   configFromSearch,
   configToSearch,
   DEFAULT_EMBED_CONFIG,
@@ -181,5 +182,15 @@ describe('frame configuration in the URL', () => {
     const config = configFromSearch(`?model=../x&theme=neon&starter=${'x'.repeat(300)}&allowModelChange=1&__proto__=1&constructor=1`);
     expect(config).toEqual({ ...DEFAULT_EMBED_CONFIG, allowModelChange: true });
     expect(Object.getPrototypeOf(config)).toBe(Object.prototype);
+  });
+});
+
+describe('errorNameForHost', () => {
+  it('passes the runtime\'s names and the frame parser\'s pattern alike, and nothing else', () => {
+    expect(errorNameForHost('StorageQuotaError')).toBe('StorageQuotaError');
+    expect(errorNameForHost('Error')).toBe('Error');
+    expect(errorNameForHost('<img onerror=x>')).toBe('Error');
+    expect(errorNameForHost('')).toBe('Error');
+    expect(parseFrameEvent(envelope({ kind: 'error', id: null, name: errorNameForHost('Bad Name!'), message: 'x' })).ok).toBe(true);
   });
 });

@@ -247,6 +247,11 @@ export function envelope<T extends { kind: string }>(message: T): T & { protocol
   return { protocol: EMBED_PROTOCOL, ...message };
 }
 
+/** An error's name as the protocol carries it: a plain identifier (workers/errors.ts' names are), else `Error`. */
+export function errorNameForHost(name: string): string {
+  return ERROR_NAME.test(name) ? name : 'Error';
+}
+
 /** Clips a message a person reads to what the protocol carries. */
 export function clip(text: string, max: number = EMBED_LIMITS.messageChars): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;

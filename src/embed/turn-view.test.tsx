@@ -42,9 +42,10 @@ describe("the widget's answers", () => {
     const attributes = [...markdown.querySelectorAll('*')].flatMap((element) => element.getAttributeNames());
     expect(attributes.filter((name) => name.startsWith('on'))).toEqual([]);
     expect(markdown.innerHTML).not.toMatch(/javascript:|evil\.example\/t\.png/);
-    // The markup is shown as the text it is.
+    // The markup is shown as the text it is. (Whether anything would run is not asked here: jsdom
+    // runs no scripts and loads no images, so it could not fail. The DOM above is what matters;
+    // e2e/embed-widget.spec.ts checks the frame's CSP blocks what a bypass would add.)
     expect(markdown.textContent).toContain('<script>window.ran = 1</script>');
-    expect((window as unknown as { ran?: number }).ran).toBeUndefined();
   });
 
   it('keep questions as plain text and show a streaming placeholder', async () => {

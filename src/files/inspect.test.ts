@@ -50,7 +50,7 @@ describe('inspectImageBytes', () => {
     const limits = { maxBytes: 1000, maxPixels: 100 * 100 };
     expect(inspectImageBytes(pngClaiming(100, 100), 'edge.png', limits).ok).toBe(true);
     expect(refusal(pngClaiming(100, 101), 'over.png', limits).reason).toBe('too-many-pixels');
-    expect(refusal(bmp(20, 20), 'heavy.bmp', limits)).toMatchObject({ reason: 'file-too-large', message: expect.stringMatching(/is 1.25 KB; images up to 1.00 KB/) });
+    expect(refusal(bmp(20, 20), 'heavy.bmp', limits)).toMatchObject({ reason: 'file-too-large', message: expect.stringMatching(/is 1.25 kB; images up to 1.00 kB/) });
     expect(IMAGE_LIMITS.maxPixels).toBe(50_000_000);
   });
 

@@ -1,19 +1,8 @@
-/** Numbers as people read them: bytes, rates, durations, counts. */
+/** Numbers as people read them: bytes, rates, durations. */
+import { formatBytes } from '../../workers/format-bytes.ts';
 
-const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
-
-/** 1536 -> "1.5 KB" (decimal units, as download sizes are usually shown). */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '—';
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < BYTE_UNITS.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
-  return `${value.toFixed(digits)} ${BYTE_UNITS[unit]}`;
-}
+/** The app's one byte formatter, shared with the worker's messages. */
+export { formatBytes };
 
 /** Bytes per second -> "4.2 MB/s". */
 export function formatRate(bytesPerSecond: number): string {
@@ -31,11 +20,6 @@ export function formatDuration(ms: number): string {
   if (minutes < 60) return rest ? `${minutes} min ${rest} s` : `${minutes} min`;
   const hours = Math.floor(minutes / 60);
   return `${hours} h ${minutes % 60} min`;
-}
-
-/** 1234567 -> "1,234,567". */
-export function formatCount(count: number): string {
-  return count.toLocaleString('en-US');
 }
 
 /** "1 image", "3 images". */

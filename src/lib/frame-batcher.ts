@@ -1,20 +1,22 @@
 /**
- * Collects streamed pieces and hands them over at most once per animation frame, so a fast
- * decoder causes one React render per frame instead of one per token.
+ * Hands values over at most once per animation frame, so a fast producer (a decoder streaming
+ * tokens, a download reporting progress, a store that changes on every token) causes one render
+ * per frame instead of one per update. What arrives within a frame is combined: the latest value
+ * wins unless `combine` says otherwise (streamed text is appended: `appendText`).
  */
-export class FrameBatcher {
-  private pending = '';
+export class FrameBatcher<T> {
+  private pending: { value: T } | null = null;
   private frame: number | null = null;
 
   constructor(
-    private readonly onFlush: (text: string) => void,
+    private readonly onFlush: (value: T) => void,
+    private readonly combine: (pending: T, next: T) => T = (_pending, next) => next,
     private readonly schedule: (callback: () => void) => number = (callback) => requestAnimationFrame(callback),
     private readonly cancel: (handle: number) => void = (handle) => cancelAnimationFrame(handle),
   ) {}
 
-  push(piece: string): void {
-    if (!piece) return;
-    this.pending += piece;
+  push(value: T): void {
+    this.pending = this.pending ? { value: this.combine(this.pending.value, value) } : { value };
     this.frame ??= this.schedule(() => {
       this.frame = null;
       this.flush();
@@ -27,16 +29,19 @@ export class FrameBatcher {
       this.cancel(this.frame);
       this.frame = null;
     }
-    if (!this.pending) return;
-    const text = this.pending;
-    this.pending = '';
-    this.onFlush(text);
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = null;
+    this.onFlush(pending.value);
   }
 
-  /** Drops pending text without handing it over. */
+  /** Drops what is pending without handing it over. */
   dispose(): void {
     if (this.frame !== null) this.cancel(this.frame);
     this.frame = null;
-    this.pending = '';
+    this.pending = null;
   }
 }
+
+/** `combine` for streamed text: the pieces of a frame, in order. */
+export const appendText = (pending: string, next: string): string => pending + next;

@@ -97,8 +97,3 @@ export const UploadIcon = () => (
     <path d="M4 14v4a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-4" />
   </Icon>
 );
-export const SparkIcon = () => (
-  <Icon>
-    <path d="M12 3v4M12 17v4M3 12h4M17 12h4M6 6l2.5 2.5M15.5 15.5 18 18M6 18l2.5-2.5M15.5 8.5 18 6" />
-  </Icon>
-);

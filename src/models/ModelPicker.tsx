@@ -18,8 +18,8 @@ export interface ModelFacts {
 
 /** "231 MB for WebGPU", "Built in" / "On this site" / "Downloaded" / "Downloads from Hugging Face". */
 export function modelFacts(entry: ModelEntry, backend: DeviceRequest, capabilities: Capabilities | null, cache: CacheStatus | undefined): ModelFacts {
-  const device = predictDevice(backend, capabilities);
-  const plan = downloadPlan(entry, device, device === 'webgpu' && Boolean(capabilities?.webgpu.shaderF16));
+  const plan = downloadPlan(entry, backend, capabilities);
+  const device = plan?.device ?? predictDevice(backend, capabilities);
   const size = plan ? `${entry.sizesAreEstimates ? '≈ ' : ''}${formatBytes(plan.bytes)} for ${device === 'webgpu' ? 'WebGPU' : 'CPU'}` : `does not run on ${device === 'webgpu' ? 'WebGPU' : 'the CPU'}`;
   const downloaded = Boolean(cache && cache.totalFiles > 0 && cache.cachedFiles === cache.totalFiles);
   if (entry.builtIn) return { size, where: 'Built in · works offline', ready: true };

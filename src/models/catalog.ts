@@ -1,10 +1,11 @@
 /**
  * The models a person can pick: the curated registry merged with what this site serves
- * (`/models/index.json`), with what each costs to download on this device's backend. Uses the
- * worker's pure registry and dtype policy, so the size shown is the size the worker will fetch.
+ * (`/models/index.json`), with what each costs to download on the chosen backend. Uses the
+ * worker's own load plan (workers/models/load-plan.ts), so the size shown is what it will fetch.
  */
-import { chooseDtypes } from '../../workers/models/dtype-policy.ts';
-import { availableDtypes, DEFAULT_MODEL_ID, fetchOriginIndex, filesForDtypes, mergeRegistry } from '../../workers/models/registry.ts';
+import { planLoad, type DeviceLoad, type GpuSupport } from '../../workers/models/load-plan.ts';
+import { modelFileUrl } from '../../workers/models/model-location.ts';
+import { DEFAULT_MODEL_ID, fetchOriginIndex, mergeRegistry } from '../../workers/models/registry.ts';
 import type { Capabilities, Device, DeviceRequest, DtypeMap, LoadResult, ModelEntry, ModelFile } from '../../workers/protocol.ts';
 
 export { DEFAULT_MODEL_ID, MAX_IMAGES_PER_MESSAGE } from '../../workers/models/registry.ts';
@@ -28,18 +29,18 @@ export function predictDevice(request: DeviceRequest, capabilities: Capabilities
   return capabilities?.webgpu.available ? 'webgpu' : 'wasm';
 }
 
-export interface DownloadPlan {
-  device: Device;
-  dtypes: DtypeMap;
-  files: ModelFile[];
-  bytes: number;
+/**
+ * What this device offers WebGPU, as the load plan needs it. Until the worker has reported, a
+ * backend of `webgpu` is taken at its word (without fp16) and `auto` is taken to mean the CPU.
+ */
+function gpuSupport(backend: DeviceRequest, capabilities: Capabilities | null): GpuSupport {
+  return capabilities?.webgpu ?? { available: backend === 'webgpu', shaderF16: false };
 }
 
-/** What loading `entry` on `device` fetches; null when no published format runs there. */
-export function downloadPlan(entry: ModelEntry, device: Device, shaderF16: boolean): DownloadPlan | null {
+/** What loading `entry` on `backend` will fetch (the worker's first attempt); null when it cannot run there. */
+export function downloadPlan(entry: ModelEntry, backend: DeviceRequest, capabilities: Capabilities | null): DeviceLoad | null {
   try {
-    const dtypes = chooseDtypes(availableDtypes(entry), device, shaderF16);
-    return { device, dtypes, ...filesForDtypes(entry, dtypes) };
+    return planLoad(entry, { device: backend }, gpuSupport(backend, capabilities)).attempts[0] ?? null;
   } catch {
     return null;
   }
@@ -49,11 +50,6 @@ export function isServedHere(entry: ModelEntry): boolean {
   return entry.source.kind === 'origin';
 }
 
-/** The URL transformers.js fetches a model file from; it is also its key in Cache Storage. */
-export function fileUrl(entry: ModelEntry, path: string, origin: string): string {
-  if (entry.source.kind === 'origin') return new URL(`${entry.source.baseUrl}${path}`, origin).href;
-  return `https://huggingface.co/${entry.source.repo}/resolve/${encodeURIComponent(entry.source.revision)}/${path}`;
-}
 
 /**
  * How many of the plan's files are already in Cache Storage. Model files are keyed by their URL;
@@ -66,7 +62,7 @@ export async function cachedFileCount(entry: ModelEntry, files: readonly ModelFi
   for (const name of await caches.keys()) {
     for (const request of await (await caches.open(name)).keys()) keys.add(request.url);
   }
-  return files.filter((file) => keys.has(fileUrl(entry, file.path, origin))).length;
+  return files.filter((file) => keys.has(modelFileUrl(entry, file.path, origin))).length;
 }
 
 /** "WebGPU fp16", "WebGPU fp32", "CPU · WASM · 4 threads". */

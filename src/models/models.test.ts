@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CURATED_MODELS, mergeRegistry } from '../../workers/models/registry.ts';
 import type { Capabilities } from '../../workers/protocol.ts';
-import { backendLabel, downloadPlan, fileUrl, predictDevice, resolveStartModel } from './catalog.ts';
+import { backendLabel, downloadPlan, predictDevice, resolveStartModel } from './catalog.ts';
 import { addSample, timeLeftMs, transferRate } from './progress-meter.ts';
 
 const smol256 = CURATED_MODELS.find((entry) => entry.id === 'SmolVLM-256M-Instruct')!;
@@ -19,21 +19,22 @@ const testModel = mergeRegistry([
   },
 ]).find((entry) => entry.id === 'SmolVLM-test-tiny')!;
 
+const capabilitiesWith = (webgpu: Partial<Capabilities['webgpu']>) =>
+  ({ webgpu: { available: true, isSoftware: false, shaderF16: true, ...webgpu }, crossOriginIsolated: true, wasmThreads: 4, hardwareConcurrency: 4 }) as Capabilities;
+
 describe('catalog', () => {
-  it('sizes a download for the backend that will run it', () => {
-    expect(downloadPlan(testModel, 'wasm', false)).toMatchObject({ bytes: 7300, dtypes: { decoder_model_merged: 'fp32' } });
+  it('sizes a download for the backend chosen, as the worker plans it', () => {
+    expect(downloadPlan(testModel, 'wasm', null)).toMatchObject({ device: 'wasm', bytes: 7300, dtype: { decoder_model_merged: 'fp32' } });
     const hub = smol256;
-    const gpu = downloadPlan(hub, 'webgpu', true)!;
-    const cpu = downloadPlan(hub, 'wasm', false)!;
-    expect(gpu.dtypes.decoder_model_merged).toBe('q4f16');
-    expect(cpu.dtypes.decoder_model_merged).toBe('q8');
+    const gpu = downloadPlan(hub, 'auto', capabilitiesWith({}))!;
+    const cpu = downloadPlan(hub, 'wasm', capabilitiesWith({}))!;
+    expect(gpu).toMatchObject({ device: 'webgpu', dtype: { decoder_model_merged: 'q4f16' } });
+    expect(cpu).toMatchObject({ device: 'wasm', dtype: { decoder_model_merged: 'q8' } });
     expect(gpu.bytes).not.toBe(cpu.bytes);
     expect(gpu.files.every((file) => hub.files.includes(file))).toBe(true);
-  });
-
-  it('knows the cache key of each file', () => {
-    expect(fileUrl(testModel, 'onnx/decoder_model_merged.onnx', 'http://127.0.0.1:4173')).toBe('http://127.0.0.1:4173/models/SmolVLM-test-tiny/onnx/decoder_model_merged.onnx');
-    expect(fileUrl(smol256, 'config.json', 'http://x')).toBe('https://huggingface.co/HuggingFaceTB/SmolVLM-256M-Instruct/resolve/main/config.json');
+    // Without WebGPU, auto is the CPU; asking for WebGPU there plans nothing.
+    expect(downloadPlan(hub, 'auto', capabilitiesWith({ available: false, shaderF16: false }))!.device).toBe('wasm');
+    expect(downloadPlan(hub, 'webgpu', capabilitiesWith({ available: false, shaderF16: false }))).toBeNull();
   });
 
   it('predicts the device and labels the backend', () => {

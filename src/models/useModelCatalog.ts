@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import { bridge } from '../bridge/index.ts';
+import { useBridge } from '../bridge/index.ts';
 import type { Capabilities } from '../../workers/protocol.ts';
-import { cachedFileCount, downloadPlan, loadCatalog, predictDevice, type ModelEntry } from './catalog.ts';
+import { cachedFileCount, downloadPlan, loadCatalog, type ModelEntry } from './catalog.ts';
 import type { DeviceRequest } from '../../workers/protocol.ts';
 
 /** How much of a model's download for this device is already in the browser's cache. */
@@ -21,6 +21,7 @@ export interface ModelCatalog {
 
 /** The model list, this device's capabilities, and which models are already downloaded. */
 export function useModelCatalog(backend: DeviceRequest): ModelCatalog {
+  const bridge = useBridge();
   const [models, setModels] = useState<ModelEntry[] | null>(null);
   const [capabilities, setCapabilities] = useState<Capabilities | null>(null);
   const [cache, setCache] = useState<Record<string, CacheStatus>>({});
@@ -36,16 +37,14 @@ export function useModelCatalog(backend: DeviceRequest): ModelCatalog {
     return () => {
       cancelled = true;
     };
-  }, []);
+  }, [bridge]);
 
   useEffect(() => {
     if (!models) return;
     let cancelled = false;
-    const device = predictDevice(backend, capabilities);
-    const shaderF16 = device === 'webgpu' && Boolean(capabilities?.webgpu.shaderF16);
     void Promise.all(
       models.map(async (entry) => {
-        const plan = downloadPlan(entry, device, shaderF16);
+        const plan = downloadPlan(entry, backend, capabilities);
         const files = plan?.files ?? [];
         const cachedFiles = await cachedFileCount(entry, files).catch(() => 0);
         return [entry.id, { cachedFiles, totalFiles: files.length }] as const;

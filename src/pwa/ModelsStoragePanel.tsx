@@ -4,7 +4,7 @@
  * storage. Chat history lives elsewhere (IndexedDB) and is never touched here.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { formatBytes } from '../../workers/models/model-cache.ts';
+import { formatBytes } from '../lib/format.ts';
 import {
   deleteStoredModel,
   isStoragePersistent,

@@ -1,11 +1,11 @@
 /** "You are offline. Connect to download SmolVLM 256M (263 MB)": shown instead of an endless spinner. */
-import { formatBytes } from '../../workers/models/model-cache.ts';
+import { formatBytes } from '../lib/format.ts';
 import { useOnline } from './useOnline.ts';
 
 export interface OfflineNoticeProps {
   /** Display name of the model the app wants to load, e.g. "SmolVLM 256M". */
   modelName: string;
-  /** Bytes of that model not stored yet (`downloadPlan(...).missingBytes`); 0 hides the notice. */
+  /** Bytes of that model not stored yet (`downloadStatus(...).missingBytes`); 0 hides the notice. */
   missingBytes: number;
 }
 

@@ -3,13 +3,13 @@ export { appPwa } from './app-pwa.ts';
 export { registerServiceWorker, startPwa, type ApplyOutcome, type PwaController, type RegisterOptions, type UpdateState } from './service-worker.ts';
 export {
   deleteStoredModel,
-  downloadPlan,
+  downloadStatus,
   isStoragePersistent,
   listStoredModels,
   modelStorageStatus,
   requestPersistentStorage,
   storageEstimate,
-  type DownloadPlan,
+  type DownloadStatus,
   type ModelStorageStatus,
   type StoredModel,
 } from './storage.ts';

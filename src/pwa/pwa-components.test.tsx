@@ -64,7 +64,7 @@ describe('OfflineNotice', () => {
     let online = false;
     vi.spyOn(navigator, 'onLine', 'get').mockImplementation(() => online);
     await render(<OfflineNotice modelName="SmolVLM 256M" missingBytes={263_439_985} />);
-    expect(container.textContent).toBe('You are offline. Connect to download SmolVLM 256M (263.4 MB).');
+    expect(container.textContent).toBe('You are offline. Connect to download SmolVLM 256M (263 MB).');
     online = true;
     await act(async () => window.dispatchEvent(new Event('online')));
     expect(container.textContent).toBe('');
@@ -118,10 +118,10 @@ describe('ModelsStoragePanel', () => {
     expect(open).toHaveBeenCalledWith(MODEL_CACHE_NAME);
     const items = [...container.querySelectorAll('li')].map((item) => item.textContent);
     expect(items).toEqual([
-      'SmolVLM 256M 137.2 MB Delete',
-      'Test model 474.0 kB (in use; stays loaded until you reload) Delete',
+      'SmolVLM 256M 137 MB Delete',
+      'Test model 474 kB (in use; stays loaded until you reload) Delete',
     ]);
-    expect(container.textContent).toContain('This site uses 165.0 MB of the 2.00 GB the browser grants it.');
+    expect(container.textContent).toContain('This site uses 165 MB of the 2.00 GB the browser grants it.');
 
     await act(async () => container.querySelector<HTMLButtonElement>('button[aria-label="Delete SmolVLM 256M"]')!.click());
     await settle();

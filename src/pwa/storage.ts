@@ -2,10 +2,9 @@
  * Page-side view of the models the worker's verified store keeps in Cache Storage (the layout is
  * workers/models/model-cache.ts), the browser's storage quota, and persistent storage.
  */
+import { planLoad } from '../../workers/models/load-plan.ts';
 import { MODEL_CACHE_HEADERS, MODEL_CACHE_NAME } from '../../workers/models/model-cache.ts';
-import { planDevices } from '../../workers/models/dtype-policy.ts';
-import { availableDtypes, filesForDtypes } from '../../workers/models/registry.ts';
-import type { Capabilities, Device, LoadOptions, ModelEntry, ModelFile } from '../../workers/protocol.ts';
+import type { Capabilities, LoadOptions, ModelEntry, ModelFile } from '../../workers/protocol.ts';
 
 /** A model with at least one file stored. */
 export interface StoredModel {
@@ -106,8 +105,8 @@ export async function requestPersistentStorage(): Promise<boolean> {
   }
 }
 
-/** What loading `entry` on this device would download, and how much of it is not stored yet. */
-export interface DownloadPlan {
+/** What loading a model as planned would download, and how much of it is not stored yet. */
+export interface DownloadStatus {
   files: ModelFile[];
   bytes: number;
   missing: ModelFile[];
@@ -115,15 +114,17 @@ export interface DownloadPlan {
 }
 
 /**
- * The files the worker will fetch for `entry` on this device (the same dtype policy it uses), and
- * which of them are not in the store yet. `capabilities` comes from `bridge.capabilities()`;
- * `dtype` is the load option the app will pass, if any.
+ * The files the worker will fetch for `entry` loaded as `request` says (the backend the person
+ * chose; the worker's own load plan), and which of them are not in the store yet. `capabilities`
+ * comes from `bridge.capabilities()`. Rejects when the model cannot run on that backend.
  */
-export async function downloadPlan(entry: ModelEntry, capabilities: Pick<Capabilities, 'webgpu'>, dtype?: LoadOptions['dtype']): Promise<DownloadPlan> {
-  // The worker's first choice: WebGPU when there is one and the model publishes a format it runs.
-  const devices: Device[] = capabilities.webgpu.available ? ['webgpu', 'wasm'] : ['wasm'];
-  const [first] = planDevices(availableDtypes(entry), devices, capabilities.webgpu.shaderF16, 'auto', dtype).plans;
-  const { files, bytes } = filesForDtypes(entry, first!.dtype);
+export async function downloadStatus(
+  entry: ModelEntry,
+  request: Pick<LoadOptions, 'device' | 'dtype'>,
+  capabilities: Pick<Capabilities, 'webgpu'>,
+): Promise<DownloadStatus> {
+  const [first] = planLoad(entry, request, capabilities.webgpu).attempts;
+  const { files, bytes } = first!;
   const stored = new Set((await listStoredModels()).find((model) => model.id === entry.id)?.files.map((file) => file.path) ?? []);
   const missing = files.filter((file) => !stored.has(file.path));
   return { files, bytes, missing, missingBytes: missing.reduce((sum, file) => sum + file.size, 0) };

@@ -79,12 +79,14 @@ export function saveSettings(settings: Settings, storage: Pick<Storage, 'setItem
 
 /** Penalises repeats slightly: small models otherwise loop on greedy decoding. */
 export const REPETITION_PENALTY = 1.1;
+/** Creative answers sample from the smallest set of tokens holding 90% of the probability (nucleus sampling). */
+export const CREATIVE_TOP_P = 0.9;
 
 /** The worker's generation options for these settings. */
 export function generateOptionsFor(settings: Settings): GenerateOptions {
   return {
     maxNewTokens: settings.maxNewTokens,
-    sampling: settings.sampling === 'greedy' ? { kind: 'greedy' } : { kind: 'sample', temperature: settings.temperature, topP: 0.9 },
+    sampling: settings.sampling === 'greedy' ? { kind: 'greedy' } : { kind: 'sample', temperature: settings.temperature, topP: CREATIVE_TOP_P },
     repetitionPenalty: REPETITION_PENALTY,
     detail: settings.detail,
   };

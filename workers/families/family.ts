@@ -6,6 +6,7 @@
  */
 import type { RawImage } from '@huggingface/transformers';
 import type { ImagePlan } from '../models/image-detail.ts';
+import type { DeviceLoad } from '../models/load-plan.ts';
 import type { ChatTurn, Device, DtypeMap, ImageDetail, LoadProgress, ModelEntry } from '../protocol.ts';
 import type { OrtSession, OrtTensor } from '../runtime/ort-types.ts';
 
@@ -49,12 +50,8 @@ export interface EmbedTimings {
 }
 
 export interface VlmFamily<Model extends LoadedModel = LoadedModel> {
-  load(
-    entry: ModelEntry,
-    device: Device,
-    dtype: DtypeMap,
-    onProgress: (progress: LoadProgress) => void,
-  ): Promise<Model>;
+  /** Loads `entry` on the device, in the formats, with the files `attempt` plans (workers/models/load-plan.ts). */
+  load(entry: ModelEntry, attempt: DeviceLoad, onProgress: (progress: LoadProgress) => void): Promise<Model>;
   /** Most images one user message may carry. */
   readonly maxImagesPerMessage: number;
   /** Token ids of the conversation, with a generation prompt for the assistant's next turn. */

@@ -8,8 +8,9 @@
 import { AutoModelForImageTextToText, AutoProcessor, Tensor, type PreTrainedModel, type Processor, type RawImage } from '@huggingface/transformers';
 import { ContextOverflowError, InvalidRequestError, ModelLoadError, TooManyImagesError } from '../errors.ts';
 import { expandImagePlaceholder, offeredDetail, planImage, type ImagePlan } from '../models/image-detail.ts';
+import type { DeviceLoad } from '../models/load-plan.ts';
 import { MAX_IMAGES_PER_MESSAGE } from '../models/registry.ts';
-import type { ChatTurn, Device, DtypeMap, LoadProgress, ModelEntry } from '../protocol.ts';
+import type { ChatTurn, LoadProgress, ModelEntry } from '../protocol.ts';
 import type { OrtSession, OrtTensor } from '../runtime/ort-types.ts';
 import { loadWithTransformers } from '../runtime/transformers-load.ts';
 import type { EmbedTimings, LoadedModel, PreparedPrompt, PromptImage, VlmFamily } from './family.ts';
@@ -75,8 +76,9 @@ function* framesOf(pixelValues: Tensor, pixelAttentionMask: Tensor): Generator<{
 export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
   maxImagesPerMessage: MAX_IMAGES_PER_MESSAGE.smolvlm,
 
-  async load(entry: ModelEntry, device: Device, dtype: DtypeMap, onProgress: (progress: LoadProgress) => void) {
-    const { processor, model } = await loadWithTransformers(entry, device, dtype, onProgress, async ({ name, revision }, progress_callback) => ({
+  async load(entry: ModelEntry, attempt: DeviceLoad, onProgress: (progress: LoadProgress) => void) {
+    const { device, dtype } = attempt;
+    const { processor, model } = await loadWithTransformers(entry, attempt, onProgress, async ({ name, revision }, progress_callback) => ({
       processor: await AutoProcessor.from_pretrained(name, { progress_callback, revision }),
       model: (await AutoModelForImageTextToText.from_pretrained(name, { device, dtype, progress_callback, revision })) as unknown as ModelWithEncoders,
     }));

@@ -1,9 +1,10 @@
 /**
  * The worker's verified model store, plugged into transformers.js as its cache and fetch (see
- * store.ts). `beginModelLoad` is called by a model family around its `from_pretrained` calls.
+ * store.ts). `beginModelLoad` wraps every family's `from_pretrained` calls (runtime/transformers-load.ts).
  */
-import type { ModelEntry } from '../protocol.ts';
 import { env, type ProgressInfo } from '@huggingface/transformers';
+import { locationBaseUrl, type ModelLocation } from '../models/model-location.ts';
+import type { ModelEntry } from '../protocol.ts';
 import { defaultLocks } from './locks.ts';
 import { VerifiedModelStore } from './store.ts';
 
@@ -23,19 +24,13 @@ export const modelStore = new VerifiedModelStore({
   ...(workerNavigator?.storage?.estimate ? { estimate: () => workerNavigator.storage!.estimate() } : {}),
 });
 
-/** The URL prefix transformers.js builds for a model's files (hub.js buildResourcePaths + pathJoin). */
-export function transformersBaseUrl(repo: { name: string; revision: string }): string {
-  const path = env.remotePathTemplate.replaceAll('{model}', repo.name).replaceAll('{revision}', encodeURIComponent(repo.revision));
-  return `${env.remoteHost.replace(/\/$/, '')}/${path.replace(/^\//, '').replace(/\/$/, '')}/`;
-}
-
 /**
  * Routes transformers.js' downloads and cache through the verified store for one model load
- * (after `env.remoteHost`/`remotePathTemplate` point at the model). Returns the call that ends it.
+ * at `location` (where transformers.js was pointed). Returns the call that ends it.
  */
-export function beginModelLoad(entry: ModelEntry, repo: { name: string; revision: string }, onProgress?: (info: ProgressInfo) => void): () => void {
+export function beginModelLoad(entry: ModelEntry, location: ModelLocation, onProgress?: (info: ProgressInfo) => void): () => void {
   env.useCustomCache = true;
   env.customCache = modelStore;
   env.fetch = modelStore.fetch;
-  return modelStore.begin({ entry, baseUrl: transformersBaseUrl(repo), progressName: repo.name, ...(onProgress ? { onProgress } : {}) });
+  return modelStore.begin({ entry, baseUrl: locationBaseUrl(location), progressName: location.name, ...(onProgress ? { onProgress } : {}) });
 }

@@ -9,7 +9,8 @@
 import type { ModelEntry } from '../protocol.ts';
 import type { ProgressInfo } from '@huggingface/transformers';
 import { StorageQuotaError } from '../errors.ts';
-import { formatBytes, MODEL_CACHE_HEADERS, MODEL_CACHE_NAME } from '../models/model-cache.ts';
+import { formatBytes } from '../format-bytes.ts';
+import { MODEL_CACHE_HEADERS, MODEL_CACHE_NAME } from '../models/model-cache.ts';
 import { downloadVerified, offlineError, type DownloadDeps, type VerifiedFile } from './download.ts';
 import type { FileLocks } from './locks.ts';
 import { normalizeSha256, storedEntryProblem, type ExpectedFile } from './verify.ts';

@@ -26,16 +26,3 @@ export const MODEL_CACHE_HEADERS = {
 export function modelFileLockName(url: string): string {
   return `model-file:${url}`;
 }
-
-/** "12.3 MB": sizes in messages a person reads (decimal units, as disks and browsers count). */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes)) return 'an unknown amount';
-  const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
-  let value = Math.max(0, bytes);
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return unit === 0 ? `${Math.round(value)} bytes` : `${value.toFixed(value < 9.995 ? 2 : 1)} ${units[unit]}`;
-}

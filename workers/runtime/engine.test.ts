@@ -54,7 +54,7 @@ function fakeFamily(options: FakeOptions = {}) {
   } as unknown as OrtSession;
   const family: VlmFamily = {
     maxImagesPerMessage: 1,
-    async load(loading, device, dtype, onProgress: (progress: LoadProgress) => void): Promise<LoadedModel> {
+    async load(loading, { device, dtype }, onProgress: (progress: LoadProgress) => void): Promise<LoadedModel> {
       calls.loads.push(device);
       const failure = options.loadFailures?.[device];
       if (failure) throw failure;

@@ -14,19 +14,17 @@ import {
   InvalidRequestError,
   ModelLoadError,
   ModelNotLoadedError,
-  WebGpuUnavailableError,
   describeError,
   isModelFileError,
 } from '../errors.ts';
 import { familyFor } from '../families/index.ts';
 import type { EmbedTimings, LoadedModel, PreparedPrompt, VlmFamily } from '../families/family.ts';
-import { planDevices } from '../models/dtype-policy.ts';
-import { availableDtypes, fetchOriginIndex, filesForDtypes, mergeRegistry } from '../models/registry.ts';
+import { planLoad } from '../models/load-plan.ts';
+import { fetchOriginIndex, mergeRegistry } from '../models/registry.ts';
 import {
   IMAGE_DETAILS,
   type Capabilities,
   type ChatTurn,
-  type Device,
   type GenerateOptions,
   type GenerateResult,
   type ImageDetail,
@@ -138,29 +136,20 @@ export class VlmEngine implements VlmWorkerApi {
     const wasmThreads = this.#deps.configureRuntime(options.wasmThreads);
 
     const requested = options.device ?? 'auto';
-    const gpu = await this.#deps.webGpu();
-    let fallbackReason: string | undefined;
-    const candidates: Device[] = [];
-    if (requested === 'webgpu' || requested === 'auto') {
-      if (gpu.available) candidates.push('webgpu');
-      else if (requested === 'webgpu') throw new WebGpuUnavailableError(gpu.reason ?? 'WebGPU is not available.');
-      else fallbackReason = gpu.reason;
-    }
-    if (requested !== 'webgpu') candidates.push('wasm');
-
+    const plan = planLoad(entry, options, await this.#deps.webGpu());
+    let fallbackReason = plan.fallbackReason;
     const family = this.#deps.familyFor(entry.family);
-    const { plans, skipped } = planDevices(availableDtypes(entry), candidates, gpu.shaderF16, requested, options.dtype);
-    if (skipped) fallbackReason = skipped;
-    for (const { device, dtype } of plans) {
+    for (const attempt of plan.attempts) {
+      const { device, dtype } = attempt;
       try {
-        const model = await family.load(entry, device, dtype, onProgress);
+        const model = await family.load(entry, attempt, onProgress);
         onProgress({ phase: 'warming-up', message: device === 'webgpu' ? 'Warming up the GPU' : 'Warming up', files: [], loadedBytes: 0, totalBytes: 0 });
         await this.#warmUp(model, family);
         const result: LoadResult = {
           modelId: entry.id,
           device,
           dtype,
-          bytes: filesForDtypes(entry, dtype).bytes,
+          bytes: attempt.bytes,
           ...(fallbackReason ? { fallbackReason } : {}),
           wasmThreads,
           contextLength: model.contextLength,

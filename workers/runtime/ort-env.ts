@@ -7,10 +7,13 @@ import { env } from '@huggingface/transformers';
 
 export const ORT_ASSET_BASE = '/ort/';
 
-/** Threads we give ORT's WASM backend: all cores (capped at 8), or 1 without SharedArrayBuffer. */
+/** Most threads the app gives ORT's WASM backend, however many cores the device has. */
+export const MAX_WASM_THREADS = 8;
+
+/** Threads we give ORT's WASM backend: all cores (capped at MAX_WASM_THREADS), or 1 without SharedArrayBuffer. */
 export function defaultWasmThreads(): number {
   if (!self.crossOriginIsolated) return 1;
-  return Math.max(1, Math.min(8, navigator.hardwareConcurrency || 1));
+  return Math.max(1, Math.min(MAX_WASM_THREADS, navigator.hardwareConcurrency || 1));
 }
 
 export function configureOnnxRuntime(wasmThreads: number): void {
@@ -23,7 +26,8 @@ export function configureOnnxRuntime(wasmThreads: number): void {
     };
     onnx.wasm.numThreads = self.crossOriginIsolated ? wasmThreads : 1;
   }
-  // Models come from our origin or the Hub, as the registry says per load (see model-source.ts).
+  // Models come from our origin or the Hub, as the registry says per load (runtime/transformers-load.ts
+  // points transformers.js at workers/models/model-location.ts' URLs).
   env.allowLocalModels = false;
   env.useBrowserCache = typeof caches !== 'undefined';
 }

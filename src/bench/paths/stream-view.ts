@@ -1,14 +1,20 @@
 /**
- * Where the app path's answer appears on screen: pieces are appended to a buffer and written to
- * the DOM once per animation frame, as a chat view should, so the measurement includes rendering.
+ * Where the app path's answer appears on screen: pieces are written to the DOM once per animation
+ * frame (the app's FrameBatcher), as a chat view should, so the measurement includes rendering.
  */
+import { appendText, FrameBatcher } from '../../lib/frame-batcher.ts';
+
 export class StreamView {
-  private pending = '';
-  private frame = 0;
   /** DOM writes so far. */
   updates = 0;
+  private readonly batcher: FrameBatcher<string>;
 
-  constructor(private readonly element: HTMLElement) {}
+  constructor(private readonly element: HTMLElement) {
+    this.batcher = new FrameBatcher((text) => {
+      this.element.append(text);
+      this.updates++;
+    }, appendText);
+  }
 
   reset(): void {
     this.flush();
@@ -17,16 +23,10 @@ export class StreamView {
   }
 
   append(piece: string): void {
-    this.pending += piece;
-    this.frame ||= requestAnimationFrame(() => this.flush());
+    if (piece) this.batcher.push(piece);
   }
 
   flush(): void {
-    if (this.frame) cancelAnimationFrame(this.frame);
-    this.frame = 0;
-    if (!this.pending) return;
-    this.element.append(this.pending);
-    this.pending = '';
-    this.updates++;
+    this.batcher.flush();
   }
 }

@@ -1,0 +1,85 @@
+// @vitest-environment jsdom
+/**
+ * The composer hook itself, rendered in a component: real files through the real intake (bytes
+ * sniffed and checked), with the browser's decoder stubbed because jsdom has none.
+ */
+import { act } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fixtureBytes } from '../files/__fixtures__/images.ts';
+import { tooManyImagesMessage, useComposer, type ComposerState } from './useComposer.ts';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+const png = (name: string) => new File([fixtureBytes('png') as BlobPart], name, { type: 'image/png' });
+const text = (name: string) => new File(['not an image'], name, { type: 'text/plain' });
+
+let root: Root;
+let container: HTMLDivElement;
+let composer: ComposerState;
+
+function Probe({ maxImages }: { maxImages: number }) {
+  composer = useComposer(maxImages, 'SmolVLM 256M');
+  return null;
+}
+
+beforeEach(() => {
+  vi.stubGlobal('createImageBitmap', async () => ({ width: 40, height: 30, close: () => undefined }));
+  container = document.createElement('div');
+  root = createRoot(container);
+  act(() => root.render(<Probe maxImages={2} />));
+});
+afterEach(() => {
+  act(() => root.unmount());
+  vi.unstubAllGlobals();
+});
+
+const add = (files: File[]) => act(() => composer.addFiles(files));
+
+describe('useComposer', () => {
+  it('accepts images up to the model limit and names the ones left out', async () => {
+    await add([png('a.png'), png('b.png')]);
+    await add([png('c.png')]);
+    expect(composer.attachments.map((image) => image.name)).toEqual(['a.png', 'b.png']);
+    expect(composer.attachments[0]).toMatchObject({ format: 'png', width: 40, height: 30 });
+    expect(composer.refusals).toEqual([{ reason: 'too-many-images', fileName: 'c.png', message: tooManyImagesMessage(2, 'SmolVLM 256M', ['c.png']) }]);
+  });
+
+  it('shares the limit between adds that overlap', async () => {
+    await act(async () => {
+      void composer.addFiles([png('a.png'), png('b.png')]);
+      void composer.addFiles([png('c.png'), png('d.png')]);
+      await composer.settled();
+    });
+    expect(composer.attachments).toHaveLength(2);
+    expect(composer.current().attachments).toEqual(composer.attachments);
+  });
+
+  it('refuses a file that is not an image without touching the draft or the images already there', async () => {
+    act(() => composer.setDraft('What is this?'));
+    await add([png('a.png')]);
+    await add([text('notes.png')]);
+    expect(composer.refusals).toHaveLength(1);
+    expect(composer.refusals[0]).toMatchObject({ fileName: 'notes.png', reason: 'not-an-image' });
+    expect(composer.draft).toBe('What is this?');
+    expect(composer.attachments.map((image) => image.name)).toEqual(['a.png']);
+  });
+
+  it('empties after a send, and reports problems that are not about a file', async () => {
+    act(() => composer.setDraft('Describe it'));
+    await add([png('a.png')]);
+    act(() => composer.reset());
+    expect(composer.current()).toEqual({ draft: '', attachments: [] });
+    act(() => composer.reportProblem('The camera was refused.'));
+    expect(composer.refusals).toEqual([{ reason: 'unreadable', fileName: '', message: 'The camera was refused.' }]);
+  });
+});
+
+describe('tooManyImagesMessage', () => {
+  it('names the limit, the model and what was left out', () => {
+    expect(tooManyImagesMessage(4, 'SmolVLM 256M', ['e.png'])).toBe(
+      'A message can carry at most 4 images with SmolVLM 256M; “e.png” was not added. Send these first, or remove one.',
+    );
+    expect(tooManyImagesMessage(4, 'SmolVLM 256M', ['e.png', 'f.png'])).toContain('2 images were not added (“e.png”, “f.png”)');
+  });
+});
