@@ -88,9 +88,10 @@ class Encoded:
     frames: torch.Tensor  # [F, 3, 128, 128], in prompt order
     global_frames: list[int]  # index into frames of each image's global frame
     scenes: list[world.Scene]  # the scene of each global frame
-    # For the first token of each answer: the position that predicts it, and the positions of the
-    # slot tokens (in the global frames of the images asked about) its answer depends on.
-    lookups: list[tuple[int, list[int]]]
+    # For the first token of each answer: the position that predicts it, the decoder head to
+    # supervise, and the positions of the slot tokens (in the global frames of the images asked
+    # about) its answer depends on.
+    lookups: list[tuple[int, int, list[int]]]
 
 
 def prompt_segments(chat: Chat, layouts: list[tuple[int, int]], answers: list[str] | None = None):
@@ -126,7 +127,15 @@ def centre_targets(scene: world.Scene) -> tuple[torch.Tensor, torch.Tensor, torc
     return classes, offsets, counts
 
 
-def encode_chat(chat: Chat, tok: Tokenizer, detail: str, device: str, rng: random.Random | None) -> Encoded:
+# Questions whose answer is the identity or position of the one present kind among the slots named.
+IDENTITY_TYPES = ("colour_of_shape", "shape_of_colour", "where", "further_left")
+
+
+def encode_chat(chat: Chat, tok: Tokenizer, detail: str, device: str, rng: random.Random | None, refine_lookup: bool = False) -> Encoded:
+    """The chat as token ids, frames and targets. `refine_lookup` (the later stage of training)
+    narrows the lookup targets: for identity and position questions to the slots present in the
+    scene, and for two-image questions to one image per head (head 0 the first, head 1 the second),
+    so the two counts can be compared."""
     frames: list[torch.Tensor] = []
     global_frames: list[int] = []
     layouts: list[tuple[int, int]] = []
@@ -149,12 +158,21 @@ def encode_chat(chat: Chat, tok: Tokenizer, detail: str, device: str, rng: rando
     # Where each image's global frame starts among the prompt's image tokens.
     image_positions = [i for i, t in enumerate(ids) if t == tok.special["<image>"]]
     global_start = {j: image_positions[g * processor.TOKENS_PER_FRAME] for j, g in zip(order, global_frames)}
-    lookups: list[tuple[int, list[int]]] = []
+    lookups: list[tuple[int, int, list[int]]] = []
     answer_starts = [i for i in range(1, len(ids)) if supervised[i] and not supervised[i - 1]]
     current: list[int] = []
     for turn, start in zip(chat.turns, answer_starts):
         if turn.images:
             current = turn.images
         slots = relevant_classes(turn.question.text)
-        lookups.append((start - 1, [global_start[j] + k for j in current for k in slots]))
+        query = start - 1
+        if refine_lookup and turn.question.type == "compare_images" and len(current) == 2:
+            for head, j in enumerate(current):
+                lookups.append((query, head, [global_start[j] + k for k in slots]))
+            continue
+        if refine_lookup and turn.question.type in IDENTITY_TYPES and len(current) == 1:
+            scene = chat.scenes[current[0]]
+            present = [k for k in slots if scene.count(kind=world.SHAPES[k // len(world.COLOUR_NAMES)], colour=world.COLOUR_NAMES[k % len(world.COLOUR_NAMES)]) > 0]
+            slots = present or slots
+        lookups.append((query, 0, [global_start[j] + k for j in current for k in slots]))
     return Encoded(ids, supervised, torch.cat(frames, 0), global_frames, [chat.scenes[j] for j in order], lookups)

@@ -79,7 +79,7 @@ def make_batch(step: int, total: int, tok: toklib.Tokenizer) -> list[conv.Encode
         chat = conv.sample_chat(rng, max_turns=s["max_turns"], two_image_share=s["two_image_share"])
         detail = "auto" if rng.random() < s["auto_share"] else "low"
         device = "webgpu" if rng.random() < 0.4 else "wasm"
-        out.append(conv.encode_chat(chat, tok, detail, device, rng))
+        out.append(conv.encode_chat(chat, tok, detail, device, rng, refine_lookup=step >= int(total * REFINE_LOOKUP_FROM)))
     return out
 
 
@@ -130,8 +130,8 @@ def losses(model: ShapesVLM, batch: list[conv.Encoded], image_id: int) -> dict[s
     answer = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), torch.stack(labels).reshape(-1), ignore_index=-100)
     lookup_terms = []
     for i, b in enumerate(batch):
-        for query, slots in b.lookups:
-            lookup_terms.append(-torch.log(attention[i, LOOKUP_HEAD, query, slots].sum() + 1e-6))
+        for query, head, slots in b.lookups:
+            lookup_terms.append(-torch.log(attention[i, head, query, slots].sum() + 1e-6))
     lookup = torch.stack(lookup_terms).mean()
 
     # Dense supervision of each image's global frame.
