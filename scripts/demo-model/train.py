@@ -23,10 +23,12 @@ import tokenizer as toklib  # noqa: E402
 from model import Config, ShapesVLM  # noqa: E402
 
 SEED = 20261201
-# The decoder layer and head whose attention, at the first answer token, is trained to rest on the
-# slots the question is about (dense supervision of the lookup; the other heads are free).
+# The decoder layer whose attention, at the first answer token, is trained to rest on the slots the
+# question names (dense supervision of the lookup): head 0, and head 1 for the second image of a
+# two-image question in the later stage; the other heads are free.
 LOOKUP_LAYER = 2
-LOOKUP_HEAD = 0
+# From this share of the steps on, the lookup targets narrow (conversations.encode_chat).
+REFINE_LOOKUP_FROM = 1 / 3
 BATCH = 24
 MICRO_BATCH = 8
 
