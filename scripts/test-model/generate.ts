@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { formatBytes } from '../../workers/format-bytes.ts';
 import {
   chatTemplateJson,
   generationConfig,
@@ -93,7 +94,7 @@ export async function generateTestModel(options: GenerateOptions = {}): Promise<
       const bytes = encodeModel(build(QUANTIZE[dtype]));
       const file = `onnx/${name}${DTYPE_SUFFIX[dtype]}.onnx`;
       await write(file, bytes);
-      log(`${file}: ${(bytes.byteLength / 1e6).toFixed(2)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      log(`${file}: ${formatBytes(bytes.byteLength)} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
   }
 

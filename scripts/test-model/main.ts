@@ -4,6 +4,7 @@
  * Writes a random, deterministic model in the SmolVLM-256M-Instruct ONNX format.
  */
 import { parseArgs } from 'node:util';
+import { formatBytes } from '../../workers/format-bytes.ts';
 import { DEFAULT_SEED, generateTestModel, type Dtype } from './generate.js';
 import { PRESETS, type PresetName } from './presets.js';
 
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
   });
   const total = result.files.reduce((sum, f) => sum + f.size, 0);
   console.log(
-    `Wrote ${result.files.length} files (${(total / 1e6).toFixed(2)} MB) to ${result.outDir} in ${result.seconds.toFixed(1)} s` +
+    `Wrote ${result.files.length} files (${formatBytes(total)}) to ${result.outDir} in ${result.seconds.toFixed(1)} s` +
       (result.indexPath ? `; updated ${result.indexPath}` : ''),
   );
 }

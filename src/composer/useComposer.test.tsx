@@ -3,7 +3,7 @@
  * The composer hook itself, rendered in a component: real files through the real intake (bytes
  * sniffed and checked), with the browser's decoder stubbed because jsdom has none.
  */
-import { act } from 'react';
+import { act, useLayoutEffect } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fixtureBytes } from '../files/__fixtures__/images.ts';
@@ -18,8 +18,12 @@ let root: Root;
 let container: HTMLDivElement;
 let composer: ComposerState;
 
-function Probe({ maxImages }: { maxImages: number }) {
-  composer = useComposer(maxImages, 'SmolVLM 256M');
+/** Renders the hook and hands each state to the test after the render. */
+function Probe({ maxImages, onState }: { maxImages: number; onState: (state: ComposerState) => void }) {
+  const state = useComposer(maxImages, 'SmolVLM 256M');
+  useLayoutEffect(() => {
+    onState(state);
+  });
   return null;
 }
 
@@ -27,7 +31,7 @@ beforeEach(() => {
   vi.stubGlobal('createImageBitmap', async () => ({ width: 40, height: 30, close: () => undefined }));
   container = document.createElement('div');
   root = createRoot(container);
-  act(() => root.render(<Probe maxImages={2} />));
+  act(() => root.render(<Probe maxImages={2} onState={(state) => void (composer = state)} />));
 });
 afterEach(() => {
   act(() => root.unmount());

@@ -6,6 +6,7 @@
 import { heicMessage, IMAGE_LIMITS, inspectImageBytes } from '../files/inspect.ts';
 import { FORMAT_MIME } from '../files/sniff.ts';
 import { ImageDecodeError } from '../../workers/errors.ts';
+import { formatBytes } from '../lib/format.ts';
 import { EMBED_LIMITS } from './protocol.ts';
 
 /** An image in the widget's conversation. */
@@ -19,7 +20,7 @@ export interface EmbedImage {
 /** Checks an image's bytes; resolves with a Blob typed by its real format. */
 export async function checkImage(blob: Blob, fileName: string): Promise<Blob> {
   if (blob.size > EMBED_LIMITS.imageBytes) {
-    throw new ImageDecodeError(`“${fileName}” is ${(blob.size / 1048576).toFixed(1)} MB; the widget takes images up to ${EMBED_LIMITS.imageBytes / 1048576} MB.`, { image: fileName });
+    throw new ImageDecodeError(`“${fileName}” is ${formatBytes(blob.size)}; the widget takes images up to ${formatBytes(EMBED_LIMITS.imageBytes)}.`, { image: fileName });
   }
   const bytes = new Uint8Array(await blob.arrayBuffer());
   const inspection = inspectImageBytes(bytes, fileName, { maxBytes: EMBED_LIMITS.imageBytes, maxPixels: IMAGE_LIMITS.maxPixels });
