@@ -5,17 +5,24 @@
 # held-out set and the app's example scenes, and evaluates PyTorch and the exported files in the
 # browser. Figures go to scripts/demo-model/.work/*.json and into docs/demo-model.md.
 #
-#   npm run train-demo-model [-- --steps N] [-- --fresh]
+#   npm run train-demo-model [-- --steps N --stop-at N --cooldown-from N] [-- --fresh]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 HERE=scripts/demo-model
 WORK=$HERE/.work
 MODEL=public/models/shapes-demo
+# The schedule is 1800 steps long (learning rate, curriculum stages); the run stops at 1100 after a
+# linear cooldown from 800, as the committed model was trained (the later steps cost ~3.6 s each
+# on two cores: tiles, two images, five turns). `--stop-at 1800` runs the whole schedule.
 STEPS=1800
+STOP_AT=1100
+COOLDOWN_FROM=800
 FRESH=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --steps) STEPS="$2"; shift 2 ;;
+    --stop-at) STOP_AT="$2"; shift 2 ;;
+    --cooldown-from) COOLDOWN_FROM="$2"; shift 2 ;;
     --fresh) FRESH=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -43,10 +50,10 @@ echo '{"tokenizer_class": "GPT2Tokenizer", "add_prefix_space": false, "clean_up_
 $PY $HERE/dump_tokenizer_cases.py "$WORK" "$WORK/tokenizer-cases.json"
 npx tsx $HERE/check-tokenizer.ts "$WORK/tokenizer-check" "$WORK/tokenizer-cases.json"
 
-echo "== 2/6 training ($STEPS steps, checkpoint every 100; rerun to resume)"
+echo "== 2/6 training (to step $STOP_AT of a $STEPS-step schedule, checkpoint every 100; rerun to resume)"
 # One BLAS thread: the data-generating worker process needs the other core (OpenBLAS's own
 # thread pool ignores torch.set_num_threads and made every step 3-6x slower on two cores).
-OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $PY $HERE/train.py --work "$WORK" --steps "$STEPS" --threads 1 --eval-every 600
+OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $PY $HERE/train.py --work "$WORK" --steps "$STEPS" --stop-at "$STOP_AT" --cooldown-from "$COOLDOWN_FROM" --threads 1 --eval-every 600
 
 echo "== 3/6 export to $MODEL (fp32 and q8)"
 rm -rf "$MODEL"

@@ -86,12 +86,12 @@ def make_batch(step: int, total: int, tok: toklib.Tokenizer) -> list[conv.Encode
 
 
 class Batches(torch.utils.data.IterableDataset):
-    def __init__(self, start: int, total: int, tok: toklib.Tokenizer):
-        self.start, self.total, self.tok = start, total, tok
+    def __init__(self, start: int, total: int, tok: toklib.Tokenizer, stop: int):
+        self.start, self.total, self.tok, self.stop = start, total, tok, stop
 
     def __iter__(self):
         torch.set_num_threads(1)
-        for step in range(self.start, self.total):
+        for step in range(self.start, self.stop):
             yield step, make_batch(step, self.total, self.tok)
 
 
@@ -130,11 +130,18 @@ def losses(model: ShapesVLM, batch: list[conv.Encoded], image_id: int) -> dict[s
     positions = torch.arange(longest)[None].expand(len(batch), -1)
     logits, _, attention = model.decoder(x, mask, positions, lookup_layer=LOOKUP_LAYER)
     answer = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), torch.stack(labels).reshape(-1), ignore_index=-100)
-    lookup_terms = []
+    # One gather of the supervised attention rows, then a mask of their target slots (indexing the
+    # whole attention tensor once per question made every backward allocate a dense copy of it).
+    rows_b, rows_h, rows_q = [], [], []
+    target = torch.zeros(sum(len(b.lookups) for b in batch), attention.shape[-1])
     for i, b in enumerate(batch):
         for query, head, slots in b.lookups:
-            lookup_terms.append(-torch.log(attention[i, head, query, slots].sum() + 1e-6))
-    lookup = torch.stack(lookup_terms).mean()
+            target[len(rows_b), slots] = 1.0
+            rows_b.append(i)
+            rows_h.append(head)
+            rows_q.append(query)
+    rows = attention[torch.tensor(rows_b), torch.tensor(rows_h), torch.tensor(rows_q)]  # [L, T]
+    lookup = -torch.log((rows * target).sum(-1) + 1e-6).mean()
 
     # Dense supervision of each image's global frame.
     glob, cls, off, cnt = [], [], [], []
@@ -216,18 +223,28 @@ def evaluate(model: ShapesVLM, tok: toklib.Tokenizer, seed: int, n_chats: int, d
 # --- Main ------------------------------------------------------------------------------------
 
 
-def lr_at(step: int, total: int, peak: float = 2e-3) -> float:
+LR_FLOOR = 1e-4
+
+
+def lr_at(step: int, total: int, peak: float = 2e-3, cooldown_from: int | None = None, stop_at: int | None = None) -> float:
+    """Warm-up, cosine decay over `total` steps; with a cooldown, from `cooldown_from` on a linear
+    decay to the floor at `stop_at` (a run made shorter than its schedule, ending annealed)."""
     warm = 100
     if step < warm:
         return peak * (step + 1) / warm
+    if cooldown_from is not None and stop_at is not None and step >= cooldown_from:
+        start = lr_at(cooldown_from, total, peak)
+        return LR_FLOOR + (start - LR_FLOOR) * max(0.0, (stop_at - step) / max(1, stop_at - cooldown_from))
     progress = (step - warm) / max(1, total - warm)
-    return 1e-4 + (peak - 1e-4) * 0.5 * (1 + math.cos(math.pi * progress))
+    return LR_FLOOR + (peak - LR_FLOOR) * 0.5 * (1 + math.cos(math.pi * progress))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", required=True)
-    ap.add_argument("--steps", type=int, default=3000)
+    ap.add_argument("--steps", type=int, default=3000, help="the schedule's length (learning rate, curriculum stages)")
+    ap.add_argument("--stop-at", type=int, help="end here instead, after a linear cooldown (default: --steps)")
+    ap.add_argument("--cooldown-from", type=int, help="where the cooldown to --stop-at begins")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--eval-every", type=int, default=250)
     args = ap.parse_args()
@@ -255,12 +272,15 @@ def main() -> None:
     print(f"tokenizer {tok.size} ids; model {params / 1e6:.2f} M parameters; steps {start}..{args.steps}", flush=True)
     image_id = tok.special[toklib.IMAGE]
 
-    loader = torch.utils.data.DataLoader(Batches(start, args.steps, tok), batch_size=None, num_workers=1, prefetch_factor=4)
+    stop = args.stop_at or args.steps
+    cooldown = args.cooldown_from if args.stop_at else None
+    lr = lambda step: lr_at(step, args.steps, cooldown_from=cooldown, stop_at=stop)  # noqa: E731
+    loader = torch.utils.data.DataLoader(Batches(start, args.steps, tok, stop), batch_size=None, num_workers=1, prefetch_factor=4)
     t0 = time.time()
     running: dict[str, float] = defaultdict(float)
     for step, batch in loader:
         for group in opt.param_groups:
-            group["lr"] = lr_at(step, args.steps)
+            group["lr"] = lr(step)
         aux_weight = 1.0 if step < args.steps // 2 else 0.5
         opt.zero_grad()
         # Length-sorted micro-batches: padding every chat to the batch's longest wasted half the compute.
@@ -280,22 +300,22 @@ def main() -> None:
         done = step + 1
         if done % 25 == 0:
             msg = " ".join(f"{k} {v / 25:.3f}" for k, v in running.items())
-            print(f"step {done} {msg} lr {lr_at(step, args.steps):.2e} {(time.time() - t0) / (done - start):.2f}s/step", flush=True)
+            print(f"step {done} {msg} lr {lr(step):.2e} {(time.time() - t0) / (done - start):.2f}s/step", flush=True)
             running.clear()
-        if done % 100 == 0 or done == args.steps:
+        if done % 100 == 0 or done == stop:
             torch.save(
                 {"model": model.state_dict(), "optimizer": opt.state_dict(), "step": done, "config": cfg.to_dict(), "torch_rng": torch.get_rng_state()},
                 ckpt_path + ".tmp",
             )
             os.replace(ckpt_path + ".tmp", ckpt_path)
-        if done % args.eval_every == 0 or done == args.steps:
+        if done % args.eval_every == 0 or done == stop:
             result = {"step": done, "elapsed_s": round(time.time() - t0, 1)}
             for detail in ("low", "auto"):
                 result[detail] = evaluate(model, tok, seed=424242, n_chats=60, detail=detail)
             print(json.dumps(result), flush=True)
             with open(log_path, "a") as f:
                 f.write(json.dumps(result) + "\n")
-    print(f"trained to step {args.steps} in {time.time() - t0:.0f} s", flush=True)
+    print(f"trained to step {stop} in {time.time() - t0:.0f} s", flush=True)
 
 
 if __name__ == "__main__":
