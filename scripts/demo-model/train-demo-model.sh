@@ -78,6 +78,6 @@ echo "== 6/6 held-out accuracy of the exported files, run by the app's worker in
 bash scripts/ensure-chromium.sh
 npm run build >/dev/null
 npx tsx $HERE/evaluate-browser.ts --backend wasm --details low,auto --out "$WORK/eval-browser-wasm.json"
-# WebGPU here is SwiftShader (software, slow): a sample of every fifth chat.
-npx tsx $HERE/evaluate-browser.ts --backend webgpu --details auto --every 5 --out "$WORK/eval-browser-webgpu.json"
+# WebGPU here is SwiftShader (software, slow): a sample of every tenth chat.
+npx tsx $HERE/evaluate-browser.ts --backend webgpu --details auto --every 10 --out "$WORK/eval-browser-webgpu.json"
 npx tsx $HERE/report.ts --work "$WORK" --doc docs/demo-model.md --seconds $(( $(date +%s) - START ))
