@@ -229,7 +229,7 @@ def candidates(scene: Scene, rng: random.Random, qtype: str) -> list[Question]:
     elif qtype == "exists":
         yes = [(s.colour, s.kind) for s in scene.shapes]
         no = [(c, k) for c in COLOUR_NAMES for k in SHAPES if scene.count(kind=k, colour=c) == 0]
-        for c, k in set(yes):
+        for c, k in sorted(set(yes)):  # sorted: a set of strings iterates in a per-process order
             out.append(Question(qtype, f"Is there a {c} {k}?", "yes"))
         # As many "no" as "yes" candidates, so a balanced draw stays balanced.
         for c, k in rng.sample(no, min(len(no), max(1, len(set(yes))))):
