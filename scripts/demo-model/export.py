@@ -148,6 +148,19 @@ def _uint8(values: np.ndarray) -> tuple[np.ndarray, float, int]:
     return q, scale, zero
 
 
+def _add_quantized(graph: onnx.GraphProto, weight: onnx.TensorProto) -> str:
+    """Adds `<name>_quantized`, `_scale` and `_zero_point` initializers for a float weight; returns the name."""
+    q, scale, zero = _uint8(numpy_helper.to_array(weight))
+    graph.initializer.extend(
+        [
+            numpy_helper.from_array(q, f"{weight.name}_quantized"),
+            numpy_helper.from_array(np.array(scale, dtype=np.float32), f"{weight.name}_scale"),
+            numpy_helper.from_array(np.array(zero, dtype=np.uint8), f"{weight.name}_zero_point"),
+        ]
+    )
+    return weight.name
+
+
 def quantize(model: onnx.ModelProto, embedding: bool) -> onnx.ModelProto:
     m = onnx.ModelProto()
     m.CopyFrom(model)
@@ -158,16 +171,7 @@ def quantize(model: onnx.ModelProto, embedding: bool) -> onnx.ModelProto:
         weight = inits.get(node.input[1]) if node.op_type == "MatMul" and len(node.input) == 2 else None
         gather = inits.get(node.input[0]) if node.op_type == "Gather" and embedding else None
         if weight is not None and len(weight.dims) == 2:
-            w = numpy_helper.to_array(weight)
-            q, scale, zero = _uint8(w)
-            base = weight.name
-            g.initializer.extend(
-                [
-                    numpy_helper.from_array(q, f"{base}_quantized"),
-                    numpy_helper.from_array(np.array(scale, dtype=np.float32), f"{base}_scale"),
-                    numpy_helper.from_array(np.array(zero, dtype=np.uint8), f"{base}_zero_point"),
-                ]
-            )
+            base = _add_quantized(g, weight)
             x = node.input[0]
             out = node.output[0]
             p = f"{node.name or out}_q"
@@ -179,16 +183,7 @@ def quantize(model: onnx.ModelProto, embedding: bool) -> onnx.ModelProto:
                 helper.make_node("Mul", [f"{p}_accf", f"{p}_s"], [out], name=f"{p}_mul"),
             ]
         elif gather is not None:
-            w = numpy_helper.to_array(gather)
-            q, scale, zero = _uint8(w)
-            base = gather.name
-            g.initializer.extend(
-                [
-                    numpy_helper.from_array(q, f"{base}_quantized"),
-                    numpy_helper.from_array(np.array(scale, dtype=np.float32), f"{base}_scale"),
-                    numpy_helper.from_array(np.array(zero, dtype=np.uint8), f"{base}_zero_point"),
-                ]
-            )
+            base = _add_quantized(g, gather)
             out = node.output[0]
             nodes += [
                 helper.make_node("Gather", [f"{base}_quantized", node.input[1]], [f"{out}_q"], axis=0, name=f"{out}_gather"),

@@ -53,6 +53,20 @@ def pre_tokenize(text: str) -> list[str]:
     return pieces
 
 
+def merge_pair(symbols: list[str], a: str, b: str) -> list[str]:
+    """Every adjacent (a, b) in `symbols` joined into one symbol, left to right."""
+    out: list[str] = []
+    i = 0
+    while i < len(symbols):
+        if i + 1 < len(symbols) and symbols[i] == a and symbols[i + 1] == b:
+            out.append(a + b)
+            i += 2
+        else:
+            out.append(symbols[i])
+            i += 1
+    return out
+
+
 def train_merges(corpus: list[str], max_merges: int = 600) -> list[tuple[str, str]]:
     counts: Counter[str] = Counter()
     for line in corpus:
@@ -73,17 +87,7 @@ def train_merges(corpus: list[str], max_merges: int = 600) -> list[tuple[str, st
         a, b = best[0]
         merges.append((a, b))
         for word in words:
-            symbols = word[0]
-            out: list[str] = []
-            i = 0
-            while i < len(symbols):
-                if i + 1 < len(symbols) and symbols[i] == a and symbols[i + 1] == b:
-                    out.append(a + b)
-                    i += 2
-                else:
-                    out.append(symbols[i])
-                    i += 1
-            word[0] = out
+            word[0] = merge_pair(word[0], a, b)
     return merges
 
 
@@ -125,17 +129,7 @@ class Tokenizer:
                     best = (r, i)
             if best is None:
                 break
-            a, b = symbols[best[1]], symbols[best[1] + 1]
-            merged: list[str] = []
-            i = 0
-            while i < len(symbols):
-                if i + 1 < len(symbols) and symbols[i] == a and symbols[i + 1] == b:
-                    merged.append(a + b)
-                    i += 2
-                else:
-                    merged.append(symbols[i])
-                    i += 1
-            symbols = merged
+            symbols = merge_pair(symbols, symbols[best[1]], symbols[best[1] + 1])
         ids = [self.vocab[s] for s in symbols]
         self._cache[piece] = ids
         return ids
