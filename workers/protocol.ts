@@ -175,6 +175,24 @@ export interface GenerationTimings {
   newTokens: number;
 }
 
+/** Timings of a run that has measured nothing yet (every figure 0). */
+export function zeroTimings(): GenerationTimings {
+  return {
+    imagePreprocessMs: 0,
+    visionEncodeMs: 0,
+    prefillMs: 0,
+    timeToFirstTokenMs: 0,
+    decodeMs: 0,
+    decodeTokensPerSecond: 0,
+    totalMs: 0,
+    promptTokens: 0,
+    imageTokens: 0,
+    reusedPromptTokens: 0,
+    imagesEncoded: 0,
+    newTokens: 0,
+  };
+}
+
 export interface GenerateResult {
   text: string;
   finishReason: FinishReason;

@@ -6,7 +6,7 @@
 import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ContextOverflowError, WorkerCrashedError } from '../../workers/errors.ts';
-import type { ChatTurn, GenerateOptions, GenerateResult, LoadResult, RuntimeLoadOptions, TokenCallback } from '../../workers/protocol.ts';
+import { zeroTimings, type ChatTurn, type GenerateOptions, type GenerateResult, type LoadResult, type RuntimeLoadOptions, type TokenCallback } from '../../workers/protocol.ts';
 import { VlmBridge, type PageTurn } from './vlm-bridge.ts';
 
 /** A Worker whose other end is a Comlink-exposed object in this thread. */
@@ -59,20 +59,7 @@ const result = (finishReason: GenerateResult['finishReason'], text = '', extra: 
   text,
   finishReason,
   tokenIds: [],
-  timings: {
-    imagePreprocessMs: 0,
-    visionEncodeMs: 0,
-    prefillMs: 0,
-    timeToFirstTokenMs: 0,
-    decodeMs: 0,
-    decodeTokensPerSecond: 0,
-    totalMs: 0,
-    promptTokens: 0,
-    imageTokens: 0,
-    reusedPromptTokens: 0,
-    imagesEncoded: 0,
-    newTokens: 0,
-  },
+  timings: zeroTimings(),
   ...extra,
 });
 

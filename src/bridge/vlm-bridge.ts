@@ -6,21 +6,21 @@
  * and refuses a second with GenerationBusyError.
  */
 import * as Comlink from 'comlink';
-import type {
-  Capabilities,
-  ChatTurn,
-  GenerateOptions,
-  GenerateResult,
-  GenerationTimings,
-  ImageDetail,
-  LoadProgress,
-  LoadResult,
-  ModelEntry,
-  PromptEstimate,
-  RuntimeLoadOptions,
-  TokenCallback,
-  VlmWorkerApi,
-  WorkerStatus,
+import {
+  zeroTimings,
+  type Capabilities,
+  type ChatTurn,
+  type GenerateOptions,
+  type GenerateResult,
+  type ImageDetail,
+  type LoadProgress,
+  type LoadResult,
+  type ModelEntry,
+  type PromptEstimate,
+  type RuntimeLoadOptions,
+  type TokenCallback,
+  type VlmWorkerApi,
+  type WorkerStatus,
 } from '../../workers/protocol.ts';
 import { installErrorTransfer } from '../../workers/error-transfer.ts';
 import { WorkerCrashedError } from '../../workers/errors.ts';
@@ -37,21 +37,7 @@ type Remote = Comlink.Remote<VlmWorkerApi>;
 
 /** What an answer stopped before the worker ran it reports: nothing generated, nothing timed. */
 function stoppedBeforeStart(): GenerateResult {
-  const timings: GenerationTimings = {
-    imagePreprocessMs: 0,
-    visionEncodeMs: 0,
-    prefillMs: 0,
-    timeToFirstTokenMs: 0,
-    decodeMs: 0,
-    decodeTokensPerSecond: 0,
-    totalMs: 0,
-    promptTokens: 0,
-    imageTokens: 0,
-    reusedPromptTokens: 0,
-    imagesEncoded: 0,
-    newTokens: 0,
-  };
-  return { text: '', finishReason: 'stopped', timings, tokenIds: [] };
+  return { text: '', finishReason: 'stopped', timings: zeroTimings(), tokenIds: [] };
 }
 
 /** The worker was replaced (crash or GPU loss) and the model reloaded; `result` says where. */

@@ -3,26 +3,13 @@
  * the page (with backpressure, piece-sender.ts), the timings, and the single result it ends with,
  * whether it finished, was stopped or failed part way.
  */
-import type { ErrorInfo, FinishReason, GenerateResult, GenerationTimings, TokenCallback } from '../protocol.ts';
+import { zeroTimings, type ErrorInfo, type FinishReason, type GenerateResult, type GenerationTimings, type TokenCallback } from '../protocol.ts';
 import { PieceSender } from './piece-sender.ts';
 import { IncrementalDetokenizer } from './text-stream.ts';
 
 export class GenerationRun {
   readonly started = performance.now();
-  readonly timings: GenerationTimings = {
-    imagePreprocessMs: 0,
-    visionEncodeMs: 0,
-    prefillMs: 0,
-    timeToFirstTokenMs: 0,
-    decodeMs: 0,
-    decodeTokensPerSecond: 0,
-    totalMs: 0,
-    promptTokens: 0,
-    imageTokens: 0,
-    reusedPromptTokens: 0,
-    imagesEncoded: 0,
-    newTokens: 0,
-  };
+  readonly timings: GenerationTimings = zeroTimings();
   /** Token ids generated so far. */
   readonly tokenIds: number[] = [];
   private text = '';
