@@ -76,6 +76,11 @@ export class GpuDeviceLostError extends VlmError<'GpuDeviceLostError'> {
     super('GpuDeviceLostError', message, facts);
   }
 }
+export class ImagePixelsNeededError extends VlmError<'ImagePixelsNeededError'> {
+  constructor(message: string, facts: ErrorFacts['ImagePixelsNeededError']) {
+    super('ImagePixelsNeededError', message, facts);
+  }
+}
 export class InvalidRequestError extends VlmError<'InvalidRequestError'> {
   constructor(message: string, facts: NoFacts = {}) {
     super('InvalidRequestError', message, facts);
@@ -100,6 +105,7 @@ const ERROR_CLASSES: { [Name in VlmErrorName]: new (message: string, facts: Erro
   WebGpuUnavailableError,
   GpuDeviceLostError,
   InvalidRequestError,
+  ImagePixelsNeededError,
   WorkerCrashedError,
 };
 

@@ -235,6 +235,9 @@ export interface WorkerStatus {
   cachedTokens: number;
   /** Image ids whose pixels the worker holds. */
   imagesKept: string[];
+  /** Bytes of decoded pixels held, never more than `imagePixelBudget` (see workers/runtime/image-store.ts). */
+  imagePixelBytes: number;
+  imagePixelBudget: number;
 }
 
 /**
@@ -291,6 +294,11 @@ export interface ErrorFacts {
   GpuDeviceLostError: NoFacts;
   /** A caller passed something malformed. */
   InvalidRequestError: NoFacts;
+  /**
+   * The worker needs these images' pixels and does not hold them (never sent, or dropped to keep
+   * within its memory bound): the page sends them again. Raised before anything ran.
+   */
+  ImagePixelsNeededError: { images: string[] };
   /** The model worker died (the page's bridge reports it for every call still waiting). */
   WorkerCrashedError: NoFacts;
 }

@@ -23,7 +23,7 @@ import {
   type WorkerStatus,
 } from '../../workers/protocol.ts';
 import { installErrorTransfer } from '../../workers/error-transfer.ts';
-import { WorkerCrashedError } from '../../workers/errors.ts';
+import { ImagePixelsNeededError, WorkerCrashedError } from '../../workers/errors.ts';
 import { bitmapForWorker } from './images.ts';
 
 /** A chat turn as the page holds it: images are Blobs with stable ids. */
@@ -164,33 +164,52 @@ export class VlmBridge {
     onToken: TokenCallback,
     { signal }: { signal?: AbortSignal } = {},
   ): Promise<GenerateResult> {
-    if (signal?.aborted) return stoppedBeforeStart();
-    await this.recoverIfNeeded();
-    const { turns, transfers, sent } = await this.toWorkerTurns(conversation);
-    if (signal?.aborted) {
-      for (const bitmap of transfers) bitmap.close();
-      return stoppedBeforeStart();
-    }
-    const result = await this.track((remote) => {
-      const call = remote.generate(Comlink.transfer(turns, transfers), options, Comlink.proxy(onToken));
-      // Posted: the worker handles messages in order, so an interrupt sent from now on reaches the
-      // generation this call started.
-      const interrupt = () => void remote.interrupt().catch(() => false);
-      if (signal?.aborted) interrupt();
-      else signal?.addEventListener('abort', interrupt, { once: true });
-      return call.finally(() => signal?.removeEventListener('abort', interrupt));
+    const result = await this.withPixelsResent(async () => {
+      if (signal?.aborted) return stoppedBeforeStart();
+      await this.recoverIfNeeded();
+      const { turns, transfers, sent } = await this.toWorkerTurns(conversation);
+      if (signal?.aborted) {
+        for (const bitmap of transfers) bitmap.close();
+        return stoppedBeforeStart();
+      }
+      const result = await this.track((remote) => {
+        const call = remote.generate(Comlink.transfer(turns, transfers), options, Comlink.proxy(onToken));
+        // Posted: the worker handles messages in order, so an interrupt sent from now on reaches the
+        // generation this call started.
+        const interrupt = () => void remote.interrupt().catch(() => false);
+        if (signal?.aborted) interrupt();
+        else signal?.addEventListener('abort', interrupt, { once: true });
+        return call.finally(() => signal?.removeEventListener('abort', interrupt));
+      });
+      for (const id of sent) this.imagesInWorker.add(id);
+      return result;
     });
-    for (const id of sent) this.imagesInWorker.add(id);
     if (result.error?.name === 'GpuDeviceLostError') this.crash(result.error.message);
     return result;
   }
 
   async estimate(conversation: readonly PageTurn[], detail: ImageDetail): Promise<PromptEstimate> {
-    await this.recoverIfNeeded();
-    const { turns, transfers, sent } = await this.toWorkerTurns(conversation);
-    const estimate = await this.track((remote) => remote.estimate(Comlink.transfer(turns, transfers), detail));
-    for (const id of sent) this.imagesInWorker.add(id);
-    return estimate;
+    return this.withPixelsResent(async () => {
+      await this.recoverIfNeeded();
+      const { turns, transfers, sent } = await this.toWorkerTurns(conversation);
+      const estimate = await this.track((remote) => remote.estimate(Comlink.transfer(turns, transfers), detail));
+      for (const id of sent) this.imagesInWorker.add(id);
+      return estimate;
+    });
+  }
+
+  /**
+   * Runs `call`; if the worker answers that it needs pixels it does not hold (it drops them to stay
+   * within its memory bound, before anything runs), sends them and runs the call once more.
+   */
+  private async withPixelsResent<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof ImagePixelsNeededError)) throw error;
+      for (const id of error.facts.images) this.imagesInWorker.delete(id);
+      return call();
+    }
   }
 
   async reset(): Promise<void> {

@@ -24,12 +24,19 @@ export interface LoadedModel {
   dispose(): Promise<void>;
 }
 
+/** What laying out a prompt needs of an image: its size (the pixels are needed only to encode it). */
+export interface ImageSize {
+  readonly width: number;
+  readonly height: number;
+}
+
 /** One image's span of image tokens in a prompt. */
 export interface PromptImage {
   /** Image id + the plan that shaped its tokens: equal keys mean equal features. */
   key: string;
   id: string;
-  image: RawImage;
+  /** Its size (what the layout needs); the pixels come from `embed`'s `pixelsOf`. */
+  image: ImageSize;
   plan: ImagePlan;
   /** Index in the prompt's token ids of its first `<image>` token. */
   firstImageToken: number;
@@ -55,7 +62,7 @@ export interface VlmFamily<Model extends LoadedModel = LoadedModel> {
   /** Most images one user message may carry. */
   readonly maxImagesPerMessage: number;
   /** Token ids of the conversation, with a generation prompt for the assistant's next turn. */
-  preparePrompt(model: Model, conversation: readonly ChatTurn[], images: ReadonlyMap<string, RawImage>, detail: ImageDetail): PreparedPrompt;
-  /** Embeddings of `prompt.ids[start:]`, encoding the images whose tokens fall in that range. */
-  embed(model: Model, prompt: PreparedPrompt, start: number, timings: EmbedTimings): Promise<OrtTensor>;
+  preparePrompt(model: Model, conversation: readonly ChatTurn[], images: ReadonlyMap<string, ImageSize>, detail: ImageDetail): PreparedPrompt;
+  /** Embeddings of `prompt.ids[start:]`, encoding the images whose tokens fall in that range (their pixels from `pixelsOf`). */
+  embed(model: Model, prompt: PreparedPrompt, start: number, timings: EmbedTimings, pixelsOf: (id: string) => RawImage): Promise<OrtTensor>;
 }

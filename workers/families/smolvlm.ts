@@ -13,7 +13,7 @@ import { MAX_IMAGES_PER_MESSAGE } from '../models/registry.ts';
 import type { ChatTurn, LoadProgress, ModelEntry } from '../protocol.ts';
 import type { OrtSession, OrtTensor } from '../runtime/ort-types.ts';
 import { loadWithTransformers } from '../runtime/transformers-load.ts';
-import type { EmbedTimings, LoadedModel, PreparedPrompt, PromptImage, VlmFamily } from './family.ts';
+import type { EmbedTimings, ImageSize, LoadedModel, PreparedPrompt, PromptImage, VlmFamily } from './family.ts';
 import { neutralizeSpecialTokens } from './special-tokens.ts';
 
 interface Idefics3ImageProcessorLike {
@@ -118,7 +118,7 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
   preparePrompt(model, conversation, images, requestedDetail): PreparedPrompt {
     const tokenizer = model.processor.tokenizer!;
     const detail = offeredDetail(requestedDetail, model.entry.details);
-    const promptImages: { id: string; image: RawImage; plan: ImagePlan }[] = [];
+    const promptImages: { id: string; image: ImageSize; plan: ImagePlan }[] = [];
     const messages = conversation.map((turn: ChatTurn) => {
       const turnImages = turn.role === 'user' ? (turn.images ?? []) : [];
       if (turnImages.length > this.maxImagesPerMessage) {
@@ -177,7 +177,7 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
     return { ids, images: spans, imageTokens };
   },
 
-  async embed(model, prompt, start, timings: EmbedTimings): Promise<OrtTensor> {
+  async embed(model, prompt, start, timings: EmbedTimings, pixelsOf): Promise<OrtTensor> {
     const suffix = prompt.ids.slice(start);
     const inputIds = new Tensor('int64', BigInt64Array.from(suffix, (id) => BigInt(id)), [1, suffix.length]);
     let embeds = await model.model.encode_text({ input_ids: inputIds });
@@ -195,7 +195,7 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
       imageProcessor.size = { ...savedSize, longest_edge: span.plan.longestEdge };
       let processed: Awaited<ReturnType<Idefics3ImageProcessorLike>>;
       try {
-        processed = await imageProcessor(span.image, { do_image_splitting: span.plan.split, return_row_col_info: true });
+        processed = await imageProcessor(pixelsOf(span.id), { do_image_splitting: span.plan.split, return_row_col_info: true });
       } finally {
         imageProcessor.size = savedSize;
       }

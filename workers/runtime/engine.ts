@@ -11,6 +11,7 @@ import {
   ContextOverflowError,
   GenerationBusyError,
   GpuDeviceLostError,
+  ImagePixelsNeededError,
   InvalidRequestError,
   ModelLoadError,
   ModelNotLoadedError,
@@ -110,6 +111,7 @@ export class VlmEngine implements VlmWorkerApi {
   readonly #deps: EngineDeps;
   #loaded: Loaded | null = null;
   readonly #images = new ImageStore();
+  readonly #pixelsOf = (id: string) => this.#images.pixels(id);
   #running = false;
   #interruptRequested = false;
   #gpuLost: string | null = null;
@@ -178,7 +180,7 @@ export class VlmEngine implements VlmWorkerApi {
   async #warmUp(model: LoadedModel, family: VlmFamily): Promise<void> {
     const cache = new KvCache(model.decoder);
     const prompt: PreparedPrompt = { ids: [model.eosTokenIds[0] ?? 0], images: [], imageTokens: 0 };
-    const embeds = await family.embed(model, prompt, 0, { imagePreprocessMs: 0, visionEncodeMs: 0, imagesEncoded: 0 });
+    const embeds = await family.embed(model, prompt, 0, { imagePreprocessMs: 0, visionEncodeMs: 0, imagesEncoded: 0 }, this.#pixelsOf);
     const outputs = await this.#runDecoder(model, cache, embeds, 1);
     cache.update(outputs, prompt.ids);
     cache.clear();
@@ -255,6 +257,8 @@ export class VlmEngine implements VlmWorkerApi {
       const outputs = await this.#prefill(loaded, run, prepared);
       return await run.finish(await this.#decode(loaded, run, prepared, outputs, options));
     } catch (error) {
+      // Nothing ran: the cache is intact for the retry with the pixels.
+      if (error instanceof ImagePixelsNeededError) throw error;
       return await this.#fail(loaded, run, error);
     } finally {
       this.#running = false;
@@ -275,11 +279,20 @@ export class VlmEngine implements VlmWorkerApi {
   }
 
   /** Decodes the images the conversation brings and lays out its prompt. */
-  async #prepare({ model, family }: Loaded, run: GenerationRun, conversation: ChatTurn[], options: GenerateOptions): Promise<PreparedRun> {
+  async #prepare({ model, family, cache }: Loaded, run: GenerationRun, conversation: ChatTurn[], options: GenerateOptions): Promise<PreparedRun> {
     const imagesStart = performance.now();
     await this.#images.ingest(conversation);
     const imageDecodeMs = performance.now() - imagesStart;
     const prompt = family.preparePrompt(model, conversation, this.#images.map, options.detail);
+    // Images the KV cache does not cover are encoded: their pixels must be here. If some were
+    // dropped, ask for them now, before the cache or anything else is touched.
+    const reuse = cache.reusablePrefix(prompt);
+    const missing = this.#images.missingPixels(prompt.images.filter((image) => image.endImageToken > reuse).map((image) => image.id));
+    if (missing.length) {
+      throw new ImagePixelsNeededError(`The worker needs the pixels of ${missing.length === 1 ? 'an image' : `${missing.length} images`} again (${missing.join(', ')}).`, {
+        images: [...new Set(missing)],
+      });
+    }
     run.timings.promptTokens = prompt.ids.length;
     run.timings.imageTokens = prompt.imageTokens;
     return { prompt, imageDecodeMs, maxNewTokens: Math.min(options.maxNewTokens, model.contextLength - prompt.ids.length) };
@@ -292,9 +305,11 @@ export class VlmEngine implements VlmWorkerApi {
     run.timings.reusedPromptTokens = reuse;
     const started = performance.now();
     const embedTimings: EmbedTimings = { imagePreprocessMs: imageDecodeMs, visionEncodeMs: 0, imagesEncoded: 0 };
-    const embeds = await family.embed(model, prompt, reuse, embedTimings);
+    const embeds = await family.embed(model, prompt, reuse, embedTimings, this.#pixelsOf);
     const outputs = await this.#runDecoder(model, cache, embeds, prompt.ids.length - reuse);
     cache.update(outputs, prompt.ids.slice(reuse), prompt);
+    // Their features are in the cache now: the pixels are only needed again if it is cut before them.
+    this.#images.dropPixels(prompt.images.map((image) => image.id));
     Object.assign(run.timings, embedTimings);
     // The prefill proper: token embeddings and the decoder, without the image work inside `embed`.
     run.timings.prefillMs = performance.now() - started - (embedTimings.imagePreprocessMs - imageDecodeMs) - embedTimings.visionEncodeMs;
@@ -319,7 +334,7 @@ export class VlmEngine implements VlmWorkerApi {
       run.push(next);
       if (run.tokenIds.length >= maxNewTokens) return 'length';
       if (this.#interruptRequested) return 'stopped';
-      const embeds = await family.embed(model, { ids: [next], images: [], imageTokens: 0 }, 0, stepTimings);
+      const embeds = await family.embed(model, { ids: [next], images: [], imageTokens: 0 }, 0, stepTimings, this.#pixelsOf);
       outputs = await this.#runDecoder(model, cache, embeds, 1);
       cache.update(outputs, [next]);
       if (this.#gpuLost) throw new GpuDeviceLostError(this.#gpuLost);
@@ -370,7 +385,14 @@ export class VlmEngine implements VlmWorkerApi {
   }
 
   status(): WorkerStatus {
-    return { loaded: this.#loaded?.result ?? null, running: this.#running, cachedTokens: this.#loaded?.cache.length ?? 0, imagesKept: this.#images.ids() };
+    return {
+      loaded: this.#loaded?.result ?? null,
+      running: this.#running,
+      cachedTokens: this.#loaded?.cache.length ?? 0,
+      imagesKept: this.#images.ids(),
+      imagePixelBytes: this.#images.pixelBytes,
+      imagePixelBudget: this.#images.budgetBytes,
+    };
   }
 }
 

@@ -3,12 +3,19 @@
  * turns refer to it by id, so a follow-up question does not move or decode the image again.
  */
 import { RawImage } from '@huggingface/transformers';
-import { ImageDecodeError, InvalidRequestError } from '../errors.ts';
+import { ImageDecodeError, ImagePixelsNeededError, InvalidRequestError } from '../errors.ts';
+import type { ImageSize } from '../families/family.ts';
 import type { ChatTurn, ImageSource } from '../protocol.ts';
 
 /** Beyond this the page should have downscaled; refuse rather than allocate gigabytes. */
 export const MAX_IMAGE_PIXELS = 50_000_000;
-const MAX_IMAGES_KEPT = 48;
+/**
+ * Decoded pixels kept at most, in bytes (RGBA): about seven photos at the 2048 px edge the page
+ * sends (src/bridge/images.ts). One message's own images are always kept, whatever their size.
+ */
+export const PIXEL_BUDGET_BYTES = 128 * 1024 * 1024;
+/** Images whose size is remembered (a few numbers each) after their pixels are gone. */
+const MAX_IMAGES_KNOWN = 512;
 
 async function toBitmap(source: ImageSource, id: string): Promise<ImageBitmap> {
   if (source instanceof ImageBitmap) return source;
@@ -16,6 +23,16 @@ async function toBitmap(source: ImageSource, id: string): Promise<ImageBitmap> {
     return await createImageBitmap(new Blob([source.bytes], { type: source.type }), { imageOrientation: 'from-image' });
   } catch (error) {
     throw new ImageDecodeError(`Image ${id} could not be decoded (${source.type || 'unknown type'}): ${(error as Error).message}`, { image: id });
+  }
+}
+
+/** An image as the page sent it, decoded to RGBA pixels. */
+export async function decodeImage(source: ImageSource, id: string): Promise<RawImage> {
+  const bitmap = await toBitmap(source, id);
+  try {
+    return bitmapToRawImage(bitmap, id);
+  } finally {
+    bitmap.close();
   }
 }
 
@@ -33,43 +50,115 @@ function bitmapToRawImage(bitmap: ImageBitmap, id: string): RawImage {
   return new RawImage(data, width, height, 4);
 }
 
-export class ImageStore {
-  private readonly images = new Map<string, RawImage>();
+/** An image the worker knows: its size always, its pixels while they are kept. */
+export interface StoredImage extends ImageSize {
+  readonly id: string;
+}
 
-  /** Decodes every image the conversation brings that is not known yet; checks the rest exist. */
+interface Entry extends StoredImage {
+  pixels: RawImage | null;
+}
+
+function pixelBytes(image: RawImage): number {
+  return image.data.byteLength;
+}
+
+/**
+ * Decoded images by id, within a memory bound. Pixels are needed only to encode an image, which
+ * happens once per image while the KV cache keeps its tokens: after a prefill the engine drops the
+ * pixels the cache covers, and the store never holds more than `budgetBytes` (least recently used
+ * go first, never the ones the current request just brought). An image's size stays known, so a
+ * prompt can still be laid out; if its pixels are needed again (the cache was cut before it), the
+ * engine asks the page to send them (ImagePixelsNeededError) before anything runs.
+ */
+export class ImageStore {
+  readonly #entries = new Map<string, Entry>();
+
+  constructor(
+    readonly budgetBytes = PIXEL_BUDGET_BYTES,
+    private readonly decode: (source: ImageSource, id: string) => Promise<RawImage> = decodeImage,
+  ) {}
+
+  /** Decodes every image the conversation sends; checks that the others are known. */
   async ingest(conversation: readonly ChatTurn[]): Promise<void> {
+    const brought = new Set<string>();
+    const unknown: string[] = [];
     for (const turn of conversation) {
       for (const input of turn.images ?? []) {
         if (typeof input?.id !== 'string') throw new InvalidRequestError('Every image needs a string id.');
-        if (this.images.has(input.id)) {
-          if (input.source instanceof ImageBitmap) input.source.close();
-          // Refresh its place in the LRU order.
-          const image = this.images.get(input.id)!;
-          this.images.delete(input.id);
-          this.images.set(input.id, image);
+        const known = this.#entries.get(input.id);
+        if (input.source && !known?.pixels) {
+          const pixels = await this.decode(input.source, input.id);
+          this.#entries.delete(input.id);
+          this.#entries.set(input.id, { id: input.id, width: pixels.width, height: pixels.height, pixels });
+          brought.add(input.id);
           continue;
         }
-        if (!input.source) throw new InvalidRequestError(`Image ${input.id} is not known to the worker; send its pixels.`);
-        const bitmap = await toBitmap(input.source, input.id);
-        try {
-          this.images.set(input.id, bitmapToRawImage(bitmap, input.id));
-        } finally {
-          bitmap.close();
+        if (typeof ImageBitmap !== 'undefined' && input.source instanceof ImageBitmap) input.source.close();
+        if (!known) {
+          unknown.push(input.id);
+          continue;
         }
-        while (this.images.size > MAX_IMAGES_KEPT) this.images.delete(this.images.keys().next().value!);
+        // Refresh its place in the least-recently-used order.
+        this.#entries.delete(input.id);
+        this.#entries.set(input.id, known);
       }
+    }
+    if (unknown.length) {
+      throw new ImagePixelsNeededError(`${unknown.length === 1 ? `Image ${unknown[0]} is` : `Images ${unknown.join(', ')} are`} not known to the worker; send the pixels.`, {
+        images: unknown,
+      });
+    }
+    this.#keepWithinBudget(brought);
+    while (this.#entries.size > MAX_IMAGES_KNOWN) this.#entries.delete(this.#entries.keys().next().value!);
+  }
+
+  #keepWithinBudget(keep: ReadonlySet<string>): void {
+    let bytes = this.pixelBytes;
+    for (const entry of this.#entries.values()) {
+      if (bytes <= this.budgetBytes) return;
+      if (!entry.pixels || keep.has(entry.id)) continue;
+      bytes -= pixelBytes(entry.pixels);
+      entry.pixels = null;
     }
   }
 
-  get map(): ReadonlyMap<string, RawImage> {
-    return this.images;
+  /** The known images by id (sizes only: `pixels()` gives the pixels). */
+  get map(): ReadonlyMap<string, StoredImage> {
+    return this.#entries;
   }
 
+  /** The ids among `ids` whose pixels are not held. */
+  missingPixels(ids: Iterable<string>): string[] {
+    return [...ids].filter((id) => !this.#entries.get(id)?.pixels);
+  }
+
+  pixels(id: string): RawImage {
+    const pixels = this.#entries.get(id)?.pixels;
+    if (!pixels) throw new ImagePixelsNeededError(`The pixels of image ${id} are not in the worker's memory; send them again.`, { images: [id] });
+    return pixels;
+  }
+
+  /** Frees the pixels of images whose features no longer need computing (the KV cache holds them). */
+  dropPixels(ids: Iterable<string>): void {
+    for (const id of ids) {
+      const entry = this.#entries.get(id);
+      if (entry) entry.pixels = null;
+    }
+  }
+
+  /** Ids whose pixels are held, oldest first. */
   ids(): string[] {
-    return [...this.images.keys()];
+    return [...this.#entries.values()].filter((entry) => entry.pixels).map((entry) => entry.id);
+  }
+
+  get pixelBytes(): number {
+    let total = 0;
+    for (const entry of this.#entries.values()) total += entry.pixels ? pixelBytes(entry.pixels) : 0;
+    return total;
   }
 
   clear(): void {
-    this.images.clear();
+    this.#entries.clear();
   }
 }
