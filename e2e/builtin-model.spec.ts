@@ -240,7 +240,7 @@ test.describe('built-in model in the widget and offline', () => {
     }
   });
 
-  test('the installed app answers offline with the built-in model, never loaded before', async ({ page, context }) => {
+  test('the installed app answers offline with the built-in model, never loaded before @chromium-150', async ({ page, context }) => {
     const server = await startPwaServer(DIST);
     try {
       await openControlled(page, `${server.url}/?model=${BUILT_IN_MODEL.id}`);

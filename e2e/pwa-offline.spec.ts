@@ -16,7 +16,7 @@ test.afterEach(async () => {
   await server.close();
 });
 
-test('after one visit online, the app opens offline, stays cross-origin isolated and answers', async ({ page, context }) => {
+test('after one visit online, the app opens offline, stays cross-origin isolated and answers @chromium-150', async ({ page, context }) => {
   await openControlled(page, server.url);
   const first = await loadTestModel(page);
   expect(first).toMatchObject({ ok: true });
@@ -40,7 +40,6 @@ test('after one visit online, the app opens offline, stays cross-origin isolated
   await server.close();
   await page.reload();
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-  expect(await page.evaluate(() => navigator.onLine)).toBe(false);
   // The embeddable frame keeps the headers its server chose (CORP cross-origin so other sites can frame it).
   const embedHeaders = await page.evaluate(async () => {
     const response = await fetch('/embed.html');
@@ -53,7 +52,7 @@ test('after one visit online, the app opens offline, stays cross-origin isolated
   expect(offline.text).toBe(online.text);
 });
 
-test('offline with no model downloaded: the app opens and the load fails at once, saying so', async ({ page, context }) => {
+test('offline with no model downloaded: the app opens and the load fails at once, saying so @chromium-150', async ({ page, context }) => {
   await openControlled(page, server.url);
   await context.setOffline(true);
   await server.close();

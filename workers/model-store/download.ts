@@ -1,7 +1,8 @@
 /**
  * Downloads one model file into memory while hashing it, and says whether it is the file we
  * expect. A dropped connection resumes with a Range request (or restarts the file when the server
- * cannot resume); server errors and network failures are retried a few times; a file that fails
+ * cannot resume); server errors are retried a few times, a request that cannot reach any server
+ * is reported as offline at once; a file that fails
  * verification is fetched once more and then reported with its name. Nothing here stores anything.
  */
 import { createSHA256 } from 'hash-wasm';
@@ -10,7 +11,7 @@ import { announcedLength, bodyProblem, expectedDigest, headProblem, type Expecte
 
 export interface DownloadDeps {
   fetch: (url: string, init?: RequestInit) => Promise<Response>;
-  /** `navigator.onLine`: a failed request while offline is reported as such, not retried. */
+  /** `navigator.onLine`: false is believed; true is not proof (a request that fails still means offline). */
   isOnline: () => boolean;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -32,7 +33,7 @@ export interface StatusAnswer {
 
 type Attempt = VerifiedFile | StatusAnswer | { kind: 'rejected'; problem: string };
 
-/** Retries for a failed request or a 5xx before giving up on the file. */
+/** Retries for a 5xx (or 408/429) before giving up on the file. */
 export const TRANSIENT_RETRIES = 3;
 /** Connection drops within one file before giving up on it. */
 export const MAX_RESUMES = 4;
@@ -59,7 +60,7 @@ function downloadError(expected: ExpectedFile, problem: string): ModelDownloadEr
   return new ModelDownloadError(`Could not download ${describe(expected)}: ${problem}`, { modelId: expected.modelId, file: expected.path, offline: false });
 }
 
-/** A request, retried on network failures and 5xx; any other status is returned as is. */
+/** A request, retried on 5xx; a network failure is offline; any other status is returned as is. */
 async function requestWithRetry(expected: ExpectedFile, deps: DownloadDeps, headers?: Record<string, string>): Promise<Response> {
   const sleep = deps.sleep ?? defaultSleep;
   let lastProblem = '';
@@ -70,10 +71,12 @@ async function requestWithRetry(expected: ExpectedFile, deps: DownloadDeps, head
       // no-store: the verified copy goes to Cache Storage; a second copy in the HTTP cache would
       // double the disk use, and a retry after a bad body must reach the server.
       response = await deps.fetch(expected.url, { cache: 'no-store', ...(headers ? { headers } : {}) });
-    } catch (error) {
-      if (!deps.isOnline()) throw offlineError(expected);
-      lastProblem = `the network request failed (${(error as Error).message})`;
-      continue;
+    } catch {
+      // The request never reached a server: no connection, or a network with no way out (a
+      // captive portal, an air-gapped LAN), where `navigator.onLine` still says true and
+      // retrying only delays the answer. Chromium 150 also keeps it true under DevTools'
+      // offline emulation. So the failure itself says offline.
+      throw offlineError(expected);
     }
     if (!RETRYABLE_STATUS.has(response.status)) return response;
     lastProblem = `the server answered ${response.status}`;

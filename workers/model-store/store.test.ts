@@ -192,6 +192,27 @@ describe('VerifiedModelStore', () => {
     expect(network.calls).toHaveLength(1);
   });
 
+  it('a request that reaches no server is offline at once, even while navigator.onLine says online', async () => {
+    // Chromium 150 under offline emulation, a captive portal, an air-gapped LAN: onLine stays true.
+    const network = scriptedFetch(() => Promise.reject(new TypeError('Failed to fetch')));
+    const { store } = makeStore({ fetch: network.fetch, isOnline: () => true });
+    const error = await store.fetch(URL_).catch((caught: unknown) => caught);
+    expect((error as Error).message).toMatch(/You are offline and onnx\/model.onnx of Tiny model is not downloaded yet/);
+    expect((error as ModelDownloadError).facts).toEqual({ modelId: 'tiny', file: PATH, offline: true });
+    expect(network.calls).toHaveLength(1);
+  });
+
+  it('a missing optional file stays missing when the network fails while navigator.onLine says online', async () => {
+    let reachable = true;
+    const optional = `${BASE}chat_template.jinja`;
+    const network = scriptedFetch(() => (reachable ? new Response('Not found', { status: 404 }) : Promise.reject(new TypeError('Failed to fetch'))));
+    const { store } = makeStore({ fetch: network.fetch, isOnline: () => true });
+    expect((await store.fetch(optional)).status).toBe(404);
+    reachable = false;
+    expect((await store.fetch(optional)).status).toBe(404);
+    expect((await store.fetch(optional, { headers: { Range: 'bytes=0-0' } })).status).toBe(404);
+  });
+
   it('remembers a missing optional file so an offline load skips it', async () => {
     let online = true;
     const optional = `${BASE}chat_template.jinja`;

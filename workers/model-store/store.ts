@@ -8,7 +8,7 @@
  */
 import type { ModelEntry } from '../protocol.ts';
 import type { ProgressInfo } from '@huggingface/transformers';
-import { StorageQuotaError } from '../errors.ts';
+import { ModelDownloadError, StorageQuotaError } from '../errors.ts';
 import { formatBytes } from '../format-bytes.ts';
 import { MODEL_CACHE_HEADERS, MODEL_CACHE_NAME } from '../models/model-cache.ts';
 import { downloadVerified, offlineError, type DownloadDeps, type VerifiedFile } from './download.ts';
@@ -154,11 +154,10 @@ export class VerifiedModelStore {
     if (!this.deps.isOnline() && cache && (await this.knownMissing(cache, expected.url))) return notFound();
     try {
       return await this.deps.fetch(expected.url, init);
-    } catch (error) {
-      if (!this.deps.isOnline()) {
-        throw offlineError(expected);
-      }
-      throw error;
+    } catch {
+      // No server reached: offline, whatever navigator.onLine says (download.ts).
+      if (cache && (await this.knownMissing(cache, expected.url))) return notFound();
+      throw offlineError(expected);
     }
   }
 
@@ -182,7 +181,12 @@ export class VerifiedModelStore {
       async () => {
         await cache?.delete(expected.url);
       },
-    );
+    ).catch(async (error: unknown) => {
+      // Offline though navigator.onLine said otherwise: a file known to be absent is still absent.
+      if (error instanceof ModelDownloadError && error.facts.offline && cache && (await this.knownMissing(cache, expected.url))) return null;
+      throw error;
+    });
+    if (!result) return notFound();
     if (result.kind === 'status') {
       // Remember a missing optional file, so an offline load knows it is absent rather than unreachable.
       if (cache && result.response.status === 404) {
