@@ -81,6 +81,11 @@ export class ImagePixelsNeededError extends VlmError<'ImagePixelsNeededError'> {
     super('ImagePixelsNeededError', message, facts);
   }
 }
+export class InvalidLogitsError extends VlmError<'InvalidLogitsError'> {
+  constructor(message: string, facts: ErrorFacts['InvalidLogitsError']) {
+    super('InvalidLogitsError', message, facts);
+  }
+}
 export class InvalidRequestError extends VlmError<'InvalidRequestError'> {
   constructor(message: string, facts: NoFacts = {}) {
     super('InvalidRequestError', message, facts);
@@ -104,6 +109,7 @@ const ERROR_CLASSES: { [Name in VlmErrorName]: new (message: string, facts: Erro
   StorageQuotaError,
   WebGpuUnavailableError,
   GpuDeviceLostError,
+  InvalidLogitsError,
   InvalidRequestError,
   ImagePixelsNeededError,
   WorkerCrashedError,

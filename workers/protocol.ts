@@ -292,6 +292,11 @@ export interface ErrorFacts {
   WebGpuUnavailableError: NoFacts;
   /** The GPU device was lost (driver reset, out of memory, background tab on some systems). */
   GpuDeviceLostError: NoFacts;
+  /**
+   * The decoder's logits held NaN or infinity: weights the device computes wrongly (fp16 on some
+   * GPUs, the field's most common WebGPU complaint). `device`/`dtype` are what produced them.
+   */
+  InvalidLogitsError: { device: Device; dtype: Dtype };
   /** A caller passed something malformed. */
   InvalidRequestError: NoFacts;
   /**

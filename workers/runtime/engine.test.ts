@@ -4,7 +4,7 @@
  */
 import { Tensor } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
-import { ContextOverflowError, GenerationBusyError, ModelDownloadError, ModelLoadError, ModelNotLoadedError, WebGpuUnavailableError } from '../errors.ts';
+import { ContextOverflowError, GenerationBusyError, InvalidLogitsError, ModelDownloadError, ModelLoadError, ModelNotLoadedError, WebGpuUnavailableError } from '../errors.ts';
 import type { LoadedModel, PreparedPrompt, VlmFamily } from '../families/family.ts';
 import { mergeRegistry } from '../models/registry.ts';
 import type { ChatTurn, Device, GenerateOptions, LoadProgress, WebGpuCapabilities } from '../protocol.ts';
@@ -32,6 +32,8 @@ interface FakeOptions {
   loadFailures?: Partial<Record<Device, Error>>;
   /** Makes the decoder throw at this call (0 = the warm-up at load). */
   failOnRun?: { run: number; error: Error };
+  /** Makes the decoder's logits NaN from this call on (as fp16 weights do on some GPUs). */
+  nanFromRun?: number;
 }
 
 function fakeFamily(options: FakeOptions = {}) {
@@ -48,6 +50,7 @@ function fakeFamily(options: FakeOptions = {}) {
       const logits = new Float32Array(fed * VOCAB);
       const last = embeds[fed - 1]!;
       logits[(fed - 1) * VOCAB + (last >= LAST_WORD ? EOS : last + 1)] = 1;
+      if (options.nanFromRun !== undefined && run >= options.nanFromRun) logits.fill(Number.NaN);
       const present = () => tensor(new Float32Array(total), [1, 1, total, 1]);
       return { logits: tensor(logits, [1, fed, VOCAB]), 'present.0.key': present(), 'present.0.value': present() };
     },
@@ -214,6 +217,18 @@ describe('VlmEngine generate', () => {
     await early.engine.load('counting', {}, () => undefined);
     await expect(early.engine.generate(question, greedy(100), () => undefined)).rejects.toThrow('prefill failed');
     expect(early.engine.status().running).toBe(false);
+  });
+
+  it('NaN logits stop the answer with InvalidLogitsError naming the device and weights, keeping what came before', async () => {
+    const late = engineWith(noGpu, { nanFromRun: 2 });
+    await late.engine.load('counting', {}, () => undefined);
+    const result = await late.engine.generate(question, greedy(100), () => undefined);
+    expect(result).toMatchObject({ finishReason: 'error', tokenIds: [4], text: 'w4', error: { name: 'InvalidLogitsError', device: 'wasm' } });
+    expect(result.error?.message).toMatch(/invalid numbers \(NaN or infinity\) on WASM/);
+
+    const early = engineWith(noGpu, { nanFromRun: 1 });
+    await early.engine.load('counting', {}, () => undefined);
+    await expect(early.engine.generate(question, greedy(100), () => undefined)).rejects.toThrow(InvalidLogitsError);
   });
 
   it('a lost GPU ends the run as GpuDeviceLostError, even before the first token, and the engine says to reload', async () => {

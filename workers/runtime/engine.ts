@@ -12,6 +12,7 @@ import {
   GenerationBusyError,
   GpuDeviceLostError,
   ImagePixelsNeededError,
+  InvalidLogitsError,
   InvalidRequestError,
   ModelLoadError,
   ModelNotLoadedError,
@@ -329,7 +330,9 @@ export class VlmEngine implements VlmWorkerApi {
     let outputs = prefillOutputs;
     for (;;) {
       if (await this.#stopRequested()) return 'stopped';
-      const next = pickNextToken(lastLogits(outputs['logits']!), options.sampling, options.repetitionPenalty, run.tokenIds, random);
+      const logits = lastLogits(outputs['logits']!);
+      if (!logits.every(Number.isFinite)) throw invalidLogits(model);
+      const next = pickNextToken(logits, options.sampling, options.repetitionPenalty, run.tokenIds, random);
       if (model.eosTokenIds.includes(next)) return 'eos';
       run.push(next);
       if (run.tokenIds.length >= maxNewTokens) return 'length';
@@ -394,6 +397,20 @@ export class VlmEngine implements VlmWorkerApi {
       imagePixelBudget: this.#images.budgetBytes,
     };
   }
+}
+
+/**
+ * Logits with NaN or infinity: every token after them would be noise (greedy picks token 0 over
+ * NaN), so the answer stops with the reason and the way out.
+ */
+function invalidLogits(model: LoadedModel): InvalidLogitsError {
+  const dtype = model.dtype.decoder_model_merged;
+  const cure = model.device === 'webgpu' ? 'Reload the model on WASM (CPU)' + (dtype === 'fp32' ? '' : ' or with fp32 weights') : 'Reload the model with other weights (fp32)';
+  return new InvalidLogitsError(
+    `The model computed invalid numbers (NaN or infinity) on ${model.device === 'webgpu' ? 'WebGPU' : 'WASM'} with ${dtype} weights, so the answer stopped. ` +
+      `This happens with half-precision weights on some GPUs. ${cure}.`,
+    { device: model.device, dtype },
+  );
 }
 
 /** The last position's logits as float32 (copied: sampling mutates them). */
