@@ -101,6 +101,8 @@ export function failureHeadline(error: ErrorInfo | undefined): string {
     case 'StorageQuotaError':
     case 'WebGpuUnavailableError':
       return 'The model could not load.';
+    case 'InvalidLogitsError':
+      return 'The model computed invalid numbers.';
     default:
       return 'The answer failed.';
   }

@@ -10,6 +10,10 @@ describe('failureHeadline', () => {
     expect(failureHeadline({ name: 'ModelFileIntegrityError', message: 'x', ...file, attempts: 2 })).toBe('The model could not load.');
   });
 
+  it('says invalid numbers for NaN logits (fp16 on some GPUs), not a generic failure', () => {
+    expect(failureHeadline({ name: 'InvalidLogitsError', message: 'x', device: 'webgpu', dtype: 'fp16' })).toBe('The model computed invalid numbers.');
+  });
+
   it('says the answer failed otherwise', () => {
     expect(failureHeadline({ name: 'GpuDeviceLostError', message: 'lost' })).toBe('The answer failed.');
     expect(failureHeadline({ name: 'Error', message: 'x' })).toBe('The answer failed.');
