@@ -259,6 +259,14 @@ export interface VlmWorkerApi {
   status(): WorkerStatus;
   /** Diagnostics and tests: destroys the GPU device, as a driver reset would. */
   simulateGpuDeviceLoss(): Promise<boolean>;
+  /** Diagnostics and tests: an exception nothing catches, thrown in the worker at its next turn. */
+  simulateUncaughtError(): void;
+  /**
+   * Takes the Web Lock `name` and holds it for the worker's life; resolves once it is held. The
+   * browser releases it when the worker ends in any way (closed, killed, out of memory), which is
+   * how the page learns of a death that fires no `error` event.
+   */
+  holdLifeline(name: string): Promise<void>;
 }
 
 /** An error that carries nothing but its message. */

@@ -67,7 +67,26 @@ export class VlmBridge {
     worker.addEventListener('messageerror', () => this.crash('The model worker sent a message that could not be read.'));
     this.worker = worker;
     this.remote = Comlink.wrap<VlmWorkerApi>(worker);
+    this.watchLifeline(worker, this.remote);
     return this.remote;
+  }
+
+  /**
+   * A worker closed from outside or killed by the browser (out of memory) fires no `error` event
+   * and would leave every call waiting forever. It holds a Web Lock for its life; the page asks
+   * for the same lock, which the browser grants the moment the worker is gone.
+   */
+  private watchLifeline(worker: Worker, remote: Remote): void {
+    if (typeof navigator === 'undefined' || !navigator.locks) return;
+    const name = `vlm-worker-lifeline-${crypto.randomUUID()}`;
+    remote
+      .holdLifeline(name)
+      .then(() =>
+        navigator.locks.request(name, () => {
+          if (this.worker === worker) this.crash('The model worker stopped without a word (closed, or out of memory).');
+        }),
+      )
+      .catch(() => undefined);
   }
 
   /** Ends the worker and fails every call still waiting on it. */
@@ -228,6 +247,11 @@ export class VlmBridge {
 
   status(): Promise<WorkerStatus> {
     return this.track((remote) => remote.status());
+  }
+
+  /** Diagnostics: an uncaught exception inside the worker (it fires the worker's `error` event). */
+  simulateUncaughtError(): Promise<void> {
+    return this.track((remote) => remote.simulateUncaughtError());
   }
 
   /** Diagnostics: destroy the GPU device as a driver reset would. */

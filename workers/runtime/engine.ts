@@ -202,6 +202,19 @@ export class VlmEngine implements VlmWorkerApi {
     return Boolean(device);
   }
 
+  simulateUncaughtError(): void {
+    setTimeout(() => {
+      throw new Error('A simulated failure inside the model worker.');
+    });
+  }
+
+  holdLifeline(name: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      // The callback's promise never settles: the lock is held until the worker is gone.
+      navigator.locks.request(name, () => (resolve(), new Promise<never>(() => undefined))).catch(reject);
+    });
+  }
+
   async #runDecoder(model: LoadedModel, cache: KvCache, embeds: OrtTensor, newTokens: number): Promise<DecoderOutputs> {
     const total = cache.length + newTokens;
     const attentionMask = new Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]);
