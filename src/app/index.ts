@@ -1,4 +1,4 @@
-/** The page: layout, the controller and the hooks it composes (model runtime, conversations), and the runtime reducer. */
+/** The page: layout, the controller and the hooks it composes (model runtime, conversations, answer runs), and the runtime reducer. */
 export { App } from './App.tsx';
 export { useChatController, type ChatController } from './useChatController.ts';
 export { useModelRuntime } from './useModelRuntime.ts';

@@ -19,6 +19,12 @@ export interface Settings {
   modelId: string | null;
 }
 
+/** What each section of the settings dialog is given: the settings, and a way to change some of them. */
+export interface SettingProps {
+  settings: Settings;
+  onChange: (patch: Partial<Settings>) => void;
+}
+
 export const ANSWER_LENGTH = { min: 8, max: 2048, step: 8 } as const;
 
 /** Named answer lengths offered next to the exact number. */

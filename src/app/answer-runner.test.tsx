@@ -1,0 +1,119 @@
+// @vitest-environment jsdom
+/**
+ * The answer runner with a scripted bridge and model: whatever happens (a stop while the model
+ * loads, a load that fails, a worker error, a thrown call), each run dispatches exactly one
+ * terminal action for its answer and the page stops being busy.
+ */
+import { act, useLayoutEffect } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ConversationAction } from '../chat/conversation.ts';
+import { DEFAULT_SETTINGS } from '../settings/index.ts';
+import { zeroTimings, type GenerateResult, type LoadResult } from '../../workers/protocol.ts';
+import type { RuntimeAction } from './runtime-state.ts';
+import { useAnswerRunner, type AnswerRunner, type AnswerRunnerDeps } from './useAnswerRunner.ts';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+const loaded = { modelId: 'SmolVLM-test-tiny', device: 'wasm' } as LoadResult;
+const result = (patch: Partial<GenerateResult>): GenerateResult => ({ text: 'Hello', finishReason: 'eos', timings: { ...zeroTimings(), newTokens: 2 }, tokenIds: [1, 2], ...patch });
+
+let root: Root;
+let runner: AnswerRunner;
+let chat: ConversationAction[];
+let runtime: RuntimeAction[];
+let deps: AnswerRunnerDeps;
+
+function Probe() {
+  const state = useAnswerRunner(deps);
+  useLayoutEffect(() => {
+    runner = state;
+  });
+  return null;
+}
+
+/** Makes the model load and the generate call controllable. */
+function script({ ensureModel = async () => loaded, generate }: { ensureModel?: () => Promise<LoadResult>; generate: AnswerRunnerDeps['bridge']['generate'] }) {
+  deps = {
+    bridge: { generate: vi.fn(generate) },
+    ensureModel,
+    settingsRef: { current: DEFAULT_SETTINGS },
+    busyRef: { current: false },
+    dispatchChat: (action) => chat.push(action),
+    dispatchRuntime: (action) => runtime.push(action),
+  };
+  act(() => root.render(<Probe />));
+}
+
+/** Starts an answer and waits for it to end. */
+async function answer() {
+  act(() => runner.start([{ role: 'user', text: 'Hi', images: [] }], 'answer-1'));
+  expect([runner.activeAnswerId, deps.busyRef.current, runner.isRunning()]).toEqual(['answer-1', true, true]);
+  await act(async () => {
+    for (let turn = 0; turn < 20 && runner.activeAnswerId !== null; turn++) await new Promise((resolve) => setTimeout(resolve));
+  });
+  expect([runner.activeAnswerId, deps.busyRef.current, runner.isRunning()]).toEqual([null, false, false]);
+}
+
+const terminal = () => chat.filter((action) => action.type === 'answer-finish' || action.type === 'answer-fail');
+
+beforeEach(() => {
+  chat = [];
+  runtime = [];
+  root = createRoot(document.createElement('div'));
+});
+afterEach(() => act(() => root.unmount()));
+
+describe('useAnswerRunner', () => {
+  it('streams the answer and finishes it with its stats', async () => {
+    script({
+      generate: async (_turns, options, onToken) => {
+        expect(options.maxNewTokens).toBe(DEFAULT_SETTINGS.maxNewTokens);
+        onToken('Hel', 1);
+        onToken('lo', 2);
+        return result({});
+      },
+    });
+    await answer();
+    expect(chat).toEqual([
+      { type: 'answer-delta', answerId: 'answer-1', text: 'Hello' },
+      expect.objectContaining({ type: 'answer-finish', answerId: 'answer-1', text: 'Hello', status: 'done', finishReason: 'eos', stats: expect.objectContaining({ newTokens: 2, device: 'wasm' }) }),
+    ]);
+    expect(runtime).toEqual([{ type: 'generate-start', answerId: 'answer-1' }, { type: 'generate-end' }]);
+  });
+
+  it('never starts an answer stopped while the model loads', async () => {
+    let finishLoad = (_result: LoadResult) => {};
+    const load = new Promise<LoadResult>((resolve) => (finishLoad = resolve));
+    script({ ensureModel: () => load, generate: async () => result({}) });
+    act(() => runner.start([{ role: 'user', text: 'Hi', images: [] }], 'answer-1'));
+    const settled = runner.settle();
+    expect(runtime).toEqual([{ type: 'stop-requested' }]);
+    await act(async () => {
+      finishLoad(loaded);
+      await settled;
+    });
+    expect(deps.bridge.generate).not.toHaveBeenCalled();
+    expect(chat).toEqual([{ type: 'answer-finish', answerId: 'answer-1', text: '', status: 'stopped', finishReason: 'stopped' }]);
+    expect(runner.activeAnswerId).toBeNull();
+  });
+
+  it('fails the answer once when the model does not load, the worker reports an error, or the call throws', async () => {
+    script({ ensureModel: async () => Promise.reject(new Error('No network.')), generate: async () => result({}) });
+    await answer();
+    expect(terminal()).toEqual([expect.objectContaining({ type: 'answer-fail', error: expect.objectContaining({ message: 'No network.' }) })]);
+    expect(runtime).toEqual([]);
+
+    chat = [];
+    script({ generate: async () => result({ text: 'Hal', finishReason: 'error', error: { name: 'GpuDeviceLostError', message: 'Lost.' } }) });
+    await answer();
+    expect(terminal()).toEqual([expect.objectContaining({ type: 'answer-fail', text: 'Hal', failedOn: 'wasm', error: { name: 'GpuDeviceLostError', message: 'Lost.' } })]);
+
+    chat = [];
+    runtime = [];
+    script({ generate: async () => Promise.reject(new Error('Worker gone.')) });
+    await answer();
+    expect(terminal()).toEqual([expect.objectContaining({ type: 'answer-fail', failedOn: 'wasm', error: expect.objectContaining({ message: 'Worker gone.' }) })]);
+    expect(runtime).toEqual([{ type: 'generate-start', answerId: 'answer-1' }, { type: 'generate-end' }]);
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * The one answer produced at a time, from waiting for the model to the last token. Tokens reach the
+ * chat once per animation frame, and every run ends in exactly one terminal dispatch (finish or
+ * fail), so the UI can never hang in "generating".
+ */
+import { useCallback, useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import type { PageTurn, VlmBridge } from '../bridge/index.ts';
+import type { AnswerStats, ConversationAction } from '../chat/conversation.ts';
+import { appendText, FrameBatcher } from '../lib/frame-batcher.ts';
+import { generateOptionsFor, type Settings } from '../settings/index.ts';
+import type { GenerationTimings, LoadResult } from '../../workers/protocol.ts';
+import { describeError } from '../../workers/errors.ts';
+import type { RuntimeAction } from './runtime-state.ts';
+
+function statsFrom(timings: GenerationTimings, device: LoadResult['device']): AnswerStats {
+  const { timeToFirstTokenMs, decodeTokensPerSecond, promptTokens, imageTokens, reusedPromptTokens, newTokens, totalMs, imagesEncoded } = timings;
+  return { timeToFirstTokenMs, decodeTokensPerSecond, promptTokens, imageTokens, reusedPromptTokens, newTokens, totalMs, imagesEncoded, device };
+}
+
+interface AnswerRun {
+  answerId: string;
+  promise: Promise<void>;
+  /** Stop aborts it: while the model loads the answer never starts, later the worker stops it. */
+  abort: AbortController;
+}
+
+export interface AnswerRunnerDeps {
+  bridge: Pick<VlmBridge, 'generate'>;
+  /** The selected model on the chosen backend, loading it first if needed. */
+  ensureModel: () => Promise<LoadResult>;
+  /** Read when the answer starts, so a setting changed a moment before applies. */
+  settingsRef: RefObject<Settings>;
+  /** Kept true while a run is in progress, for the model runtime (a backend change waits for it). */
+  busyRef: RefObject<boolean>;
+  dispatchChat: (action: ConversationAction) => void;
+  dispatchRuntime: (action: RuntimeAction) => void;
+}
+
+export interface AnswerRunner {
+  /** The answer being produced, or null. */
+  activeAnswerId: string | null;
+  /** Whether a run is in progress right now (for callbacks; render reads `activeAnswerId`). */
+  isRunning: () => boolean;
+  /** Answers `turns` into the (pending) assistant message `answerId`. */
+  start: (turns: PageTurn[], answerId: string) => void;
+  stop: () => void;
+  /** Stops whatever runs and waits for it to settle. */
+  settle: () => Promise<void>;
+}
+
+export function useAnswerRunner({ bridge, ensureModel, settingsRef, busyRef, dispatchChat, dispatchRuntime }: AnswerRunnerDeps): AnswerRunner {
+  const [activeAnswerId, setActiveAnswerId] = useState<string | null>(null);
+  const runRef = useRef<AnswerRun | null>(null);
+  useLayoutEffect(() => {
+    busyRef.current = activeAnswerId !== null;
+  });
+
+  const start = useCallback(
+    (turns: PageTurn[], answerId: string) => {
+      const run: AnswerRun = { answerId, promise: Promise.resolve(), abort: new AbortController() };
+      const { signal } = run.abort;
+      run.promise = (async () => {
+        let loaded: LoadResult;
+        try {
+          loaded = await ensureModel();
+        } catch (error) {
+          dispatchChat({ type: 'answer-fail', answerId, error: describeError(error) });
+          return;
+        }
+        if (signal.aborted) {
+          dispatchChat({ type: 'answer-finish', answerId, text: '', status: 'stopped', finishReason: 'stopped' });
+          return;
+        }
+        dispatchRuntime({ type: 'generate-start', answerId });
+        const batcher = new FrameBatcher((text: string) => dispatchChat({ type: 'answer-delta', answerId, text }), appendText);
+        try {
+          const result = await bridge.generate(turns, generateOptionsFor(settingsRef.current), (piece) => piece && batcher.push(piece), { signal });
+          batcher.flush();
+          const stats = statsFrom(result.timings, loaded.device);
+          if (result.finishReason === 'error') {
+            const error = result.error ?? { name: 'Error', message: 'The answer failed.' };
+            dispatchChat({ type: 'answer-fail', answerId, error, text: result.text, failedOn: loaded.device, stats });
+          } else {
+            const status = result.finishReason === 'stopped' ? 'stopped' : 'done';
+            dispatchChat({ type: 'answer-finish', answerId, text: result.text, status, finishReason: result.finishReason, stats });
+          }
+        } catch (error) {
+          batcher.dispose();
+          dispatchChat({ type: 'answer-fail', answerId, error: describeError(error), failedOn: loaded.device });
+        } finally {
+          dispatchRuntime({ type: 'generate-end' });
+        }
+      })().finally(() => {
+        if (runRef.current !== run) return;
+        runRef.current = null;
+        busyRef.current = false;
+        setActiveAnswerId(null);
+      });
+      runRef.current = run;
+      busyRef.current = true;
+      setActiveAnswerId(answerId);
+    },
+    [bridge, busyRef, dispatchChat, dispatchRuntime, ensureModel, settingsRef],
+  );
+
+  const stop = useCallback(() => {
+    const run = runRef.current;
+    if (!run || run.abort.signal.aborted) return;
+    run.abort.abort();
+    dispatchRuntime({ type: 'stop-requested' });
+  }, [dispatchRuntime]);
+
+  const settle = useCallback(async () => {
+    const run = runRef.current;
+    if (!run) return;
+    stop();
+    await run.promise;
+  }, [stop]);
+
+  const isRunning = useCallback(() => runRef.current !== null, []);
+
+  return { activeAnswerId, isRunning, start, stop, settle };
+}
