@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { gradeAnswer, HELDOUT_DIR, loadHeldout, QUESTION_TYPES, type HeldoutChat } from '../scripts/demo-model/heldout.ts';
 import { BUILT_IN_MODEL } from '../workers/models/registry.ts';
-import { answers, dropFiles, messageBox, openChat, pickFiles, statOf, tagAnswers, thumbnails, waitForAnswer, type FileSpec } from './chat-helpers.ts';
+import { answers, ask, dropFiles, messageBox, newChat, openChat, pickFiles, statOf, tagAnswers, thumbnails, waitForAnswer, type FileSpec } from './chat-helpers.ts';
 import { appOriginOf, connectedWidget, startHost, type Server } from './embed-helpers.ts';
 import { expect, test } from './fixtures.ts';
 import { DIST, openControlled } from './pwa-helpers.ts';
@@ -42,21 +42,6 @@ function imageFile(name: string): FileSpec {
 /** The first `count` held-out chats whose first question is of `type`. */
 function firstChats(type: string, count: number, filter: (chat: HeldoutChat) => boolean = () => true): HeldoutChat[] {
   return heldout.chats.filter((chat) => chat.turns[0]!.type === type && filter(chat)).slice(0, count);
-}
-
-/** Types the question, presses Enter and returns the finished answer's text. */
-async function ask(page: Page, question: string): Promise<string> {
-  const before = await answers(page).count();
-  await messageBox(page).fill(question);
-  await messageBox(page).press('Enter');
-  await expect(answers(page)).toHaveCount(before + 1);
-  const answer = await waitForAnswer(page);
-  return (await answer.locator('.answer-body').innerText()).trim();
-}
-
-async function newChat(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'New chat' }).click();
-  await expect(answers(page)).toHaveCount(0);
 }
 
 /** Asks a held-out chat's questions in a new chat; returns each answer with its grade. */

@@ -234,3 +234,18 @@ export async function tabTo(page: Page, target: Locator, maxPresses = 60): Promi
   }
   await expect(target).toBeFocused();
 }
+
+/** Types the question, presses Enter and returns the finished answer's text. */
+export async function ask(page: Page, question: string): Promise<string> {
+  const before = await answers(page).count();
+  await messageBox(page).fill(question);
+  await messageBox(page).press('Enter');
+  await expect(answers(page)).toHaveCount(before + 1);
+  const answer = await waitForAnswer(page);
+  return (await answer.locator('.answer-body').innerText()).trim();
+}
+
+export async function newChat(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'New chat' }).click();
+  await expect(answers(page)).toHaveCount(0);
+}

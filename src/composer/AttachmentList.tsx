@@ -9,6 +9,11 @@ function Thumbnail({ image, tokens, onView, onRemove }: { image: Attachment; tok
       <button type="button" className="thumbnail-view" onClick={onView} aria-label={`View ${image.name}`} title={`${image.name} · ${image.width} × ${image.height}`}>
         {url && <img src={url} alt="" />}
       </button>
+      {image.note && (
+        <span className="thumbnail-note" role="note" aria-label={image.note} title={image.note}>
+          1st frame
+        </span>
+      )}
       {tokens !== null && (
         <span className="thumbnail-tokens" title="Image tokens this image costs at the chosen detail">
           {tokens} tok

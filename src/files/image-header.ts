@@ -140,9 +140,10 @@ function pngIntegrity(bytes: Uint8Array): Integrity {
   return 'truncated';
 }
 
-function gifIntegrity(bytes: Uint8Array): Integrity {
+/** Walks a GIF's blocks: whether it is whole, and how many frames (image descriptors) it has. */
+function walkGif(bytes: Uint8Array): { integrity: Integrity; frames: number } {
   let offset = 13;
-  if (bytes.length < offset) return 'truncated';
+  if (bytes.length < offset) return { integrity: 'truncated', frames: 0 };
   const colorTableSize = (flags: number) => (flags & 0x80 ? 3 * 2 ** ((flags & 0x07) + 1) : 0);
   offset += colorTableSize(bytes[10]!);
   /** Skips data sub-blocks; returns the offset after the terminator, or -1 when cut short. */
@@ -157,20 +158,25 @@ function gifIntegrity(bytes: Uint8Array): Integrity {
   let frames = 0;
   while (offset < bytes.length) {
     const block = bytes[offset]!;
-    if (block === 0x3b) return frames > 0 ? 'ok' : 'corrupt';
+    if (block === 0x3b) return { integrity: frames > 0 ? 'ok' : 'corrupt', frames };
     if (block === 0x21) {
       offset = skipSubBlocks(offset + 2);
     } else if (block === 0x2c) {
-      if (offset + 10 > bytes.length) return 'truncated';
+      if (offset + 10 > bytes.length) return { integrity: 'truncated', frames };
       offset += 10 + colorTableSize(bytes[offset + 9]!) + 1; // + LZW minimum code size
       offset = skipSubBlocks(offset);
       frames++;
     } else {
-      return 'corrupt';
+      return { integrity: 'corrupt', frames };
     }
-    if (offset < 0) return 'truncated';
+    if (offset < 0) return { integrity: 'truncated', frames };
   }
-  return 'truncated';
+  return { integrity: 'truncated', frames };
+}
+
+/** Frames in a GIF: more than one is an animation, of which browsers decode the first frame. */
+export function gifFrameCount(bytes: Uint8Array): number {
+  return walkGif(bytes).frames;
 }
 
 function bmpIntegrity(bytes: Uint8Array): Integrity {
@@ -222,7 +228,7 @@ export function checkIntegrity(bytes: Uint8Array, format: ImageFormat | 'heic'):
     case 'png':
       return pngIntegrity(bytes);
     case 'gif':
-      return gifIntegrity(bytes);
+      return walkGif(bytes).integrity;
     case 'webp': {
       if (bytes.length < 12) return 'truncated';
       const riffSize = view(bytes).getUint32(4, true);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { fixtureBytes } from './__fixtures__/images.ts';
 import { heicHeader, pngClaiming } from './__fixtures__/builders.ts';
@@ -14,6 +15,15 @@ describe('intakeImageFile', () => {
     expect(result.attachment).toMatchObject({ name: 'photo.jpg', format: 'png', width: 30, height: 40 });
     expect(result.attachment.blob.type).toBe('image/png');
     expect(result.attachment.id).toMatch(/^img-/);
+  });
+
+  it('says an animated GIF is seen by its first frame only; a still GIF gets no note', async () => {
+    const animated = new Uint8Array(readFileSync('e2e/fixtures/formats/animated.gif'));
+    const decode = async () => ({ width: 600, height: 400 });
+    const result = await intakeImageFile(fileOf(animated, 'wave.gif'), { decode });
+    expect(result).toMatchObject({ ok: true, attachment: { format: 'gif', note: 'Animated GIF: the model sees its first frame only.' } });
+    const still = await intakeImageFile(fileOf(fixtureBytes('gif'), 'still.gif'), { decode });
+    expect(still.ok && still.attachment.note).toBe(undefined);
   });
 
   it('never decodes a bomb, an empty file or a file over the byte cap', async () => {

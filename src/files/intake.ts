@@ -6,6 +6,7 @@
 import { newId } from '../lib/ids.ts';
 import { formatBytes } from '../lib/format.ts';
 import { heicMessage, IMAGE_LIMITS, inspectImageBytes, quoteName, undecodableMessage, type ImageLimits, type Refusal } from './inspect.ts';
+import { gifFrameCount } from './image-header.ts';
 import { FORMAT_MIME, type ImageFormat } from './sniff.ts';
 
 /** An image waiting in the composer or stored with a message. */
@@ -18,6 +19,8 @@ export interface Attachment {
   /** Displayed size: after EXIF orientation. */
   width: number;
   height: number;
+  /** What the model will see differs from the file in a way the person should know (an animated GIF). */
+  note?: string;
 }
 
 export type IntakeResult = { ok: true; attachment: Attachment } | { ok: false; refusal: Refusal };
@@ -73,5 +76,7 @@ export async function intakeImageFile(
     );
   }
   if (!(size.width > 0 && size.height > 0)) return refusal({ reason: 'undecodable', fileName: name, message: undecodableMessage(name, format) });
-  return { ok: true, attachment: { id: newId('img'), blob, name, format, width: size.width, height: size.height } };
+  // Browsers decode an animated GIF's first frame (video is another matter): say so.
+  const note = format === 'gif' && gifFrameCount(bytes) > 1 ? 'Animated GIF: the model sees its first frame only.' : undefined;
+  return { ok: true, attachment: { id: newId('img'), blob, name, format, width: size.width, height: size.height, ...(note ? { note } : {}) } };
 }
