@@ -6,6 +6,7 @@
  * with the model reloaded.
  */
 import type { Page } from '@playwright/test';
+import { answers, messageBox, openChat, waitForAnswer } from './chat-helpers.ts';
 import { expect, test } from './fixtures.ts';
 import { greedy, loadTestModel } from './runtime-helpers.ts';
 
@@ -35,6 +36,29 @@ async function askAgain(page: Page) {
     return { recoveries, finishReason: result.finishReason, tokens: result.tokenIds.length, status: await window.vlm.status() };
   }, greedy(4));
 }
+
+test('in the chat page: the worker closed mid-answer keeps the text streamed so far with the error and Retry, which answers again', async ({ page }) => {
+  await openChat(page, { maxNewTokens: 400 });
+  await messageBox(page).fill('Write a very long essay about the sea.');
+  await messageBox(page).press('Enter');
+  const answer = answers(page).first();
+  const body = answer.locator('.markdown');
+  await expect.poll(async () => (await body.textContent())?.length ?? 0, { timeout: 60_000 }).toBeGreaterThan(20);
+  const worker = page.workers().find((candidate) => candidate.url().includes('vlm'));
+  await worker!.evaluate(() => (self as unknown as { close: () => void }).close()).catch(() => undefined);
+
+  await expect(answer).toHaveAttribute('aria-busy', 'false', { timeout: 30_000 });
+  await expect(answer).toContainText('The answer failed.');
+  await expect(answer).toContainText('stopped without a word');
+  const kept = (await body.innerText()).trim();
+  expect(kept.length).toBeGreaterThan(20);
+  // Retry: a fresh worker, the model reloaded, a new answer.
+  await answer.getByRole('button', { name: 'Retry' }).click();
+  const again = await waitForAnswer(page);
+  await expect(again).toHaveAttribute('aria-busy', 'false');
+  expect((await again.locator('.markdown').innerText()).trim().length).toBeGreaterThan(0);
+  await expect(again).not.toContainText('The answer failed.');
+});
 
 test.describe('worker death', () => {
   test.beforeEach(async ({ page }) => {
