@@ -1,14 +1,19 @@
 /**
- * The open conversation and the stored ones: every change worth keeping (not each streamed token)
- * is saved to IndexedDB, images included; the chat that was open comes back after a reload.
+ * The open conversation and the stored ones, saved to IndexedDB with their images: every change
+ * worth keeping at once, a streaming answer at most once a second, and whatever is unsaved when
+ * the page is hidden or goes away. The chat that was open comes back after a reload, an answer
+ * cut short by it marked so (settleInterrupted).
  */
 import { useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState, type RefObject } from 'react';
 import { conversationReducer, emptyConversation, type Conversation, type ConversationAction, type ConversationState } from '../chat/conversation.ts';
 import { newId } from '../lib/ids.ts';
+import { Throttle } from '../lib/throttle.ts';
 import { ConversationStore, type ConversationSummary } from '../storage/index.ts';
 import { describeError } from '../../workers/errors.ts';
 
 const ACTIVE_CHAT_KEY = 'vlm-chat.active-conversation';
+/** A streaming answer is saved at most this often: a reload or a crash loses at most this much of it. */
+const STREAMING_SAVE_INTERVAL_MS = 1000;
 
 const store = new ConversationStore();
 
@@ -50,6 +55,8 @@ export function useConversations(notify: (text: string, tone?: 'info' | 'warning
   const [summaries, setSummaries] = useState<ConversationSummary[]>([]);
   const chatRef = useRef(chat);
   const savedRevisionRef = useRef(0);
+  /** The conversation as last written, so an unchanged one is not written again. */
+  const writtenRef = useRef<Conversation | null>(null);
   const startedRef = useRef(false);
   useLayoutEffect(() => {
     chatRef.current = chat;
@@ -84,15 +91,46 @@ export function useConversations(notify: (text: string, tone?: 'info' | 'warning
     [notify, refreshSummaries],
   );
 
-  // Save on every change worth saving.
-  useEffect(() => {
-    if (chat.revision === savedRevisionRef.current) return;
-    savedRevisionRef.current = chat.revision;
-    const { conversation } = chat;
-    if (!conversation.messages.length) return;
+  /** Writes the chat as it is now, unless it is empty or written already. */
+  const write = useCallback((onWritten: () => void, onFailed: (error: unknown) => void) => {
+    const { conversation } = chatRef.current;
+    if (conversation === writtenRef.current || !conversation.messages.length) return;
+    writtenRef.current = conversation;
     rememberActiveChat(conversation.id);
-    store.put(conversation).then(refreshSummaries, (error: unknown) => notify(`This chat could not be saved on this device: ${describeError(error).message}`, 'warning'));
-  }, [chat, notify, refreshSummaries]);
+    store.put(conversation).then(onWritten, onFailed);
+  }, []);
+  // Streamed pieces do not bump the revision (the list and the title do not change with them).
+  const [streamingSave] = useState(() => new Throttle(STREAMING_SAVE_INTERVAL_MS));
+
+  useEffect(() => {
+    if (chat.revision === savedRevisionRef.current) {
+      streamingSave.request(() => write(() => undefined, (error: unknown) => console.warn('Could not save the answer as it streams', error)));
+      return;
+    }
+    savedRevisionRef.current = chat.revision;
+    streamingSave.cancel();
+    write(refreshSummaries, (error: unknown) => notify(`This chat could not be saved on this device: ${describeError(error).message}`, 'warning'));
+  }, [chat, notify, refreshSummaries, streamingSave, write]);
+
+  // Leaving (reload, tab closed, app switched away on a phone, which may then be killed): save
+  // what streamed since the last save. pagehide covers a reload; visibilitychange the cases where
+  // pagehide never comes.
+  useEffect(() => {
+    const saveNow = () => {
+      streamingSave.cancel();
+      write(() => undefined, (error: unknown) => console.warn('Could not save the chat before leaving', error));
+    };
+    const onVisibilityChange = () => {
+      if (document.visibilityState === 'hidden') saveNow();
+    };
+    window.addEventListener('pagehide', saveNow);
+    document.addEventListener('visibilitychange', onVisibilityChange);
+    return () => {
+      streamingSave.flush();
+      window.removeEventListener('pagehide', saveNow);
+      document.removeEventListener('visibilitychange', onVisibilityChange);
+    };
+  }, [streamingSave, write]);
 
   // On start: the chat list, and the chat that was open before the reload.
   useEffect(() => {

@@ -84,6 +84,8 @@ export class ConversationStore {
     const tx = db.transaction([CONVERSATIONS, SUMMARIES], 'readwrite');
     tx.objectStore(CONVERSATIONS).put(conversation);
     tx.objectStore(SUMMARIES).put(summarize(conversation));
+    // Commit now rather than once the event loop comes back round: a save on pagehide may not get that far.
+    tx.commit();
     await done(tx);
   }
 
