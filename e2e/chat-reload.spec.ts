@@ -1,11 +1,12 @@
 /**
  * Reloading in the middle of things: an answer cut short by a reload comes back with the text that
  * had streamed (saved at most a second behind), marked "Stopped, page reloaded", and goes on with
- * Continue or starts over with Regenerate.
+ * Continue or starts over with Regenerate; the message being written, text and images, comes back
+ * in its chat, and is gone once sent.
  */
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
-import { answers, messageBox, openChat, recordStreaming, tagAnswers, waitForModelReady } from './chat-helpers.ts';
+import { answers, messageBox, openChat, pickFiles, pngFile, questions, recordStreaming, tagAnswers, thumbnails, waitForAnswer, waitForModelReady } from './chat-helpers.ts';
 
 /**
  * An answer's text as letters and digits only. The test model writes random tokens, and Markdown
@@ -85,4 +86,42 @@ test('Regenerate replaces an answer cut short by a reload with a new one', async
   expect(Math.min(...lengths)).toBeLessThan(keptWords.length / 2);
   await expect(regenerated.getByText('Stopped', { exact: true })).toBeVisible();
   await expect(regenerated.getByText('Stopped, page reloaded', { exact: true })).toHaveCount(0);
+});
+
+/** The composer's image is on screen: its thumbnail decoded from the Blob that came back. */
+async function expectThumbnailShown(page: Page, name: string): Promise<void> {
+  const image = thumbnails(page).getByRole('button', { name: `View ${name}` }).locator('img');
+  await expect.poll(() => image.evaluate((element: HTMLImageElement) => element.complete && element.naturalWidth)).toBe(320);
+}
+
+test('the message being written, text and image, comes back after a reload in its own chat, and is gone once sent', async ({ page }) => {
+  // Nothing here waits for the model but the answer: the page loads it alongside.
+  await openChat(page, {}, { waitForModel: false });
+  await messageBox(page).fill('What colour is the square?');
+  await pickFiles(page, [await pngFile(page, 'square.png')]);
+  await expectThumbnailShown(page, 'square.png');
+  await page.reload();
+  await expect(messageBox(page)).toHaveValue('What colour is the square?');
+  await expectThumbnailShown(page, 'square.png');
+
+  // Sent: the composer empties, and stays empty after a reload.
+  await messageBox(page).press('Enter');
+  await waitForAnswer(page);
+  await expect(messageBox(page)).toHaveValue('');
+  await page.reload();
+  await expect(questions(page)).toHaveCount(1);
+  await expect(messageBox(page)).toHaveValue('');
+  await expect(thumbnails(page)).toHaveCount(0);
+
+  // One draft per chat: this chat's stays with it, a new chat has its own, which a reload keeps too.
+  await messageBox(page).fill('A follow-up, not sent yet');
+  await page.getByRole('button', { name: 'New chat' }).click();
+  await expect(messageBox(page)).toHaveValue('');
+  await messageBox(page).fill('A new question');
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Ask about an image' })).toBeVisible();
+  await expect(messageBox(page)).toHaveValue('A new question');
+  await page.getByRole('navigation', { name: 'Past chats' }).getByRole('button', { name: /^What colour is the square\?/ }).click();
+  await expect(questions(page)).toHaveCount(1);
+  await expect(messageBox(page)).toHaveValue('A follow-up, not sent yet');
 });

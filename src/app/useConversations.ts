@@ -14,6 +14,11 @@ import { describeError } from '../../workers/errors.ts';
 const ACTIVE_CHAT_KEY = 'vlm-chat.active-conversation';
 /** A streaming answer is saved at most this often: a reload or a crash loses at most this much of it. */
 const STREAMING_SAVE_INTERVAL_MS = 1000;
+/**
+ * The composer's draft in a chat with no message yet: one for every new chat (the new chat's id is
+ * not kept across a reload, and its draft should be), deleted when its first message is sent.
+ */
+export const NEW_CHAT_DRAFT_KEY = 'new-chat';
 
 const store = new ConversationStore();
 
@@ -40,6 +45,8 @@ export interface Conversations {
   chatRef: RefObject<ConversationState>;
   dispatchChat: (action: ConversationAction) => void;
   summaries: ConversationSummary[];
+  /** The saved draft the composer shows: this chat's, or the new chat's; null until the chat open before a reload is back. */
+  draftKey: string | null;
   /** Shows a conversation (an empty one for a new chat). */
   show: (conversation: Conversation) => void;
   /** A stored conversation, or undefined when it is gone. */
@@ -53,6 +60,7 @@ export function useConversations(notify: (text: string, tone?: 'info' | 'warning
     revision: 0,
   }));
   const [summaries, setSummaries] = useState<ConversationSummary[]>([]);
+  const [reopening, setReopening] = useState(() => storedActiveChat() !== null);
   const chatRef = useRef(chat);
   const savedRevisionRef = useRef(0);
   /** The conversation as last written, so an unchanged one is not written again. */
@@ -139,14 +147,19 @@ export function useConversations(notify: (text: string, tone?: 'info' | 'warning
     refreshSummaries();
     const active = storedActiveChat();
     if (!active) return;
-    store.get(active).then(
-      (conversation) => {
-        // Only if the person has not started a new chat meanwhile.
-        if (conversation && chatRef.current.conversation.messages.length === 0) show(conversation);
-      },
-      (error: unknown) => console.warn('Could not reopen the last chat', error),
-    );
+    store
+      .get(active)
+      .then(
+        (conversation) => {
+          // Only if the person has not started a new chat meanwhile.
+          if (conversation && chatRef.current.conversation.messages.length === 0) show(conversation);
+        },
+        (error: unknown) => console.warn('Could not reopen the last chat', error),
+      )
+      .finally(() => setReopening(false));
   }, [refreshSummaries, show]);
 
-  return { conversation: chat.conversation, chatRef, dispatchChat, summaries, show, load, remove };
+  const { conversation } = chat;
+  const draftKey = reopening ? null : conversation.messages.length ? conversation.id : NEW_CHAT_DRAFT_KEY;
+  return { conversation, chatRef, dispatchChat, summaries, draftKey, show, load, remove };
 }

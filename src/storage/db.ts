@@ -3,11 +3,7 @@
  * survives a reload. A small summaries store keeps the chat list cheap to read.
  */
 import { settleInterrupted, type Conversation } from '../chat/conversation.ts';
-
-export const DB_NAME = 'vlm-chat';
-const DB_VERSION = 1;
-const CONVERSATIONS = 'conversations';
-const SUMMARIES = 'summaries';
+import { CONVERSATIONS, Database, DB_NAME, done, DRAFTS, request, SUMMARIES } from './database.ts';
 
 /** One line of the chat list. */
 export interface ConversationSummary {
@@ -16,21 +12,6 @@ export interface ConversationSummary {
   updatedAt: number;
   messageCount: number;
   imageCount: number;
-}
-
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-  });
 }
 
 export function summarize(conversation: Conversation): ConversationSummary {
@@ -44,26 +25,14 @@ export function summarize(conversation: Conversation): ConversationSummary {
 }
 
 export class ConversationStore {
-  private db: Promise<IDBDatabase> | null = null;
+  private readonly database: Database;
 
-  constructor(
-    private readonly factory: IDBFactory = indexedDB,
-    private readonly name = DB_NAME,
-  ) {}
+  constructor(factory: IDBFactory = indexedDB, name = DB_NAME) {
+    this.database = new Database(factory, name);
+  }
 
   private open(): Promise<IDBDatabase> {
-    this.db ??= new Promise((resolve, reject) => {
-      const req = this.factory.open(this.name, DB_VERSION);
-      req.onupgradeneeded = () => {
-        const db = req.result;
-        if (!db.objectStoreNames.contains(CONVERSATIONS)) db.createObjectStore(CONVERSATIONS, { keyPath: 'id' });
-        if (!db.objectStoreNames.contains(SUMMARIES)) db.createObjectStore(SUMMARIES, { keyPath: 'id' }).createIndex('updatedAt', 'updatedAt');
-      };
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error ?? new Error('Could not open IndexedDB'));
-      req.onblocked = () => reject(new Error('IndexedDB is blocked by another tab with an older version of this app.'));
-    });
-    return this.db;
+    return this.database.open();
   }
 
   /** Newest first. */
@@ -89,16 +58,17 @@ export class ConversationStore {
     await done(tx);
   }
 
+  /** Deletes the chat, and its unsent draft with it. */
   async delete(id: string): Promise<void> {
     const db = await this.open();
-    const tx = db.transaction([CONVERSATIONS, SUMMARIES], 'readwrite');
+    const tx = db.transaction([CONVERSATIONS, SUMMARIES, DRAFTS], 'readwrite');
     tx.objectStore(CONVERSATIONS).delete(id);
     tx.objectStore(SUMMARIES).delete(id);
+    tx.objectStore(DRAFTS).delete(id);
     await done(tx);
   }
 
   close(): void {
-    void this.db?.then((db) => db.close());
-    this.db = null;
+    this.database.close();
   }
 }
