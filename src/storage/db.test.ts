@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
-import type { Conversation } from '../chat/conversation.ts';
+import type { AssistantMessage, Conversation, UserMessage } from '../chat/conversation.ts';
 import type { Attachment } from '../files/index.ts';
 import { ConversationStore } from './db.ts';
 import { draftFromRecord, DraftStore } from './drafts.ts';
@@ -121,6 +121,9 @@ describe('export', () => {
     expect(markdown).toContain('What is in this chart?');
     expect(markdown).toContain('## Assistant (SmolVLM-test-tiny)');
     expect(markdown).toContain('A **bar** chart.\n\n*(stopped)*');
+    const [question, answer] = conversation('y', 5).messages as [UserMessage, AssistantMessage];
+    const reloaded = { ...conversation('y', 5), messages: [question, { ...answer, stoppedBy: 'page-reload' as const }] };
+    expect(conversationToMarkdown(reloaded)).toContain('A **bar** chart.\n\n*(stopped: the page was reloaded)*');
   });
 
   it('writes complete JSON with images as data URLs', async () => {
