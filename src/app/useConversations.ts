@@ -1,11 +1,11 @@
 /**
  * The open conversation and the stored ones, saved to IndexedDB with their images: every change
- * worth keeping at once, a streaming answer at most once a second, and whatever is unsaved when
- * the page is hidden or goes away. The chat that was open comes back after a reload, an answer
- * cut short by it marked so (settleInterrupted).
+ * worth keeping at once; the text of a streaming answer (on its own, see ConversationStore) at
+ * most once a second and when the page is hidden or goes away. The chat that was open comes back
+ * after a reload, an answer cut short by it marked so (settleInterrupted).
  */
 import { useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState, type RefObject } from 'react';
-import { conversationReducer, emptyConversation, type Conversation, type ConversationAction, type ConversationState } from '../chat/conversation.ts';
+import { conversationReducer, emptyConversation, runningAnswer, type Conversation, type ConversationAction, type ConversationState } from '../chat/conversation.ts';
 import { newId } from '../lib/ids.ts';
 import { Throttle } from '../lib/throttle.ts';
 import { ConversationStore, type ConversationSummary } from '../storage/index.ts';
@@ -63,8 +63,8 @@ export function useConversations(notify: (text: string, tone?: 'info' | 'warning
   const [reopening, setReopening] = useState(() => storedActiveChat() !== null);
   const chatRef = useRef(chat);
   const savedRevisionRef = useRef(0);
-  /** The conversation as last written, so an unchanged one is not written again. */
-  const writtenRef = useRef<Conversation | null>(null);
+  /** The streaming answer's text as last saved, so the same text is not written again. */
+  const streamedRef = useRef<{ answerId: string; text: string } | null>(null);
   const startedRef = useRef(false);
   useLayoutEffect(() => {
     chatRef.current = chat;
@@ -99,26 +99,37 @@ export function useConversations(notify: (text: string, tone?: 'info' | 'warning
     [notify, refreshSummaries],
   );
 
-  /** Writes the chat as it is now, unless it is empty or written already. */
-  const write = useCallback((onWritten: () => void, onFailed: (error: unknown) => void) => {
-    const { conversation } = chatRef.current;
-    if (conversation === writtenRef.current || !conversation.messages.length) return;
-    writtenRef.current = conversation;
+  /** Writes the chat as it is now, with this revision. */
+  const writeChat = useCallback(() => {
+    const { conversation, revision } = chatRef.current;
+    savedRevisionRef.current = revision;
+    streamedRef.current = null;
+    if (!conversation.messages.length) return;
     rememberActiveChat(conversation.id);
-    store.put(conversation).then(onWritten, onFailed);
+    store.put(conversation).then(refreshSummaries, (error: unknown) => notify(`This chat could not be saved on this device: ${describeError(error).message}`, 'warning'));
+  }, [notify, refreshSummaries]);
+
+  /** Saves the text the running answer has now, unless that text is saved already. */
+  const saveStreamedText = useCallback(() => {
+    const { conversation } = chatRef.current;
+    const answer = runningAnswer(conversation);
+    const saved = streamedRef.current;
+    if (!answer?.text || (saved?.answerId === answer.id && saved.text === answer.text)) return;
+    streamedRef.current = { answerId: answer.id, text: answer.text };
+    store.putStreamingAnswer(conversation.id, answer.id, answer.text).catch((error: unknown) => console.warn('Could not save the answer as it streams', error));
   }, []);
+
   // Streamed pieces do not bump the revision (the list and the title do not change with them).
   const [streamingSave] = useState(() => new Throttle(STREAMING_SAVE_INTERVAL_MS));
 
   useEffect(() => {
     if (chat.revision === savedRevisionRef.current) {
-      streamingSave.request(() => write(() => undefined, (error: unknown) => console.warn('Could not save the answer as it streams', error)));
+      streamingSave.request(saveStreamedText);
       return;
     }
-    savedRevisionRef.current = chat.revision;
     streamingSave.cancel();
-    write(refreshSummaries, (error: unknown) => notify(`This chat could not be saved on this device: ${describeError(error).message}`, 'warning'));
-  }, [chat, notify, refreshSummaries, streamingSave, write]);
+    writeChat();
+  }, [chat, saveStreamedText, streamingSave, writeChat]);
 
   // Leaving (reload, tab closed, app switched away on a phone, which may then be killed): save
   // what streamed since the last save. pagehide covers a reload; visibilitychange the cases where
@@ -126,7 +137,8 @@ export function useConversations(notify: (text: string, tone?: 'info' | 'warning
   useEffect(() => {
     const saveNow = () => {
       streamingSave.cancel();
-      write(() => undefined, (error: unknown) => console.warn('Could not save the chat before leaving', error));
+      if (chatRef.current.revision !== savedRevisionRef.current) writeChat();
+      saveStreamedText();
     };
     const onVisibilityChange = () => {
       if (document.visibilityState === 'hidden') saveNow();
@@ -138,7 +150,7 @@ export function useConversations(notify: (text: string, tone?: 'info' | 'warning
       window.removeEventListener('pagehide', saveNow);
       document.removeEventListener('visibilitychange', onVisibilityChange);
     };
-  }, [streamingSave, write]);
+  }, [saveStreamedText, streamingSave, writeChat]);
 
   // On start: the chat list, and the chat that was open before the reload.
   useEffect(() => {

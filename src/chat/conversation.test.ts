@@ -4,10 +4,12 @@ import {
   conversationReducer,
   emptyConversation,
   questionFor,
+  runningAnswer,
   settleInterrupted,
   titleFor,
   toContinuationTurns,
   toPageTurns,
+  withStreamedText,
   type AssistantMessage,
   type ConversationState,
   type UserMessage,
@@ -82,17 +84,24 @@ describe('helpers', () => {
 });
 
 describe('an answer cut short by a reload, and continued', () => {
-  /** What the page saves while an answer streams: the reducer's state after a few pieces. */
-  function streamedAndSaved(): ConversationState {
-    let state = conversationReducer(start(), { type: 'ask', user: user('u1', 'Describe the sea', [image('i1')]), answer: answer('a1') });
-    state = conversationReducer(state, { type: 'answer-delta', answerId: 'a1', text: ' The sea' });
+  /** The state written when the question is asked, with its answer pending. */
+  const asked = (): ConversationState => conversationReducer(start(), { type: 'ask', user: user('u1', 'Describe the sea', [image('i1')]), answer: answer('a1') });
+  /** The state a few pieces later: the text is saved on its own as it streams (not the revision). */
+  function streaming(): ConversationState {
+    const state = conversationReducer(asked(), { type: 'answer-delta', answerId: 'a1', text: ' The sea' });
     return conversationReducer(state, { type: 'answer-delta', answerId: 'a1', text: ' is' });
   }
 
   it('comes back stopped by the reload with the text saved, which the model can go on from', () => {
-    const settled = settleInterrupted(streamedAndSaved().conversation);
+    expect(runningAnswer(streaming().conversation)?.id).toBe('a1');
+    const written = asked().conversation;
+    expect(withStreamedText(written, 'a1', ' The sea is').messages[1]).toMatchObject({ status: 'pending', text: ' The sea is' });
+    expect(withStreamedText(written, 'another answer', ' The sea is')).toBe(written);
+    const settled = settleInterrupted(withStreamedText(written, 'a1', ' The sea is'));
     expect(settled.messages[1]).toMatchObject({ status: 'stopped', finishReason: 'stopped', stoppedBy: 'page-reload', text: 'The sea is' });
     expect(settleInterrupted(settled)).toBe(settled);
+    expect(runningAnswer(settled)).toBeUndefined();
+    expect(withStreamedText(settled, 'a1', 'older text')).toBe(settled);
     const turns = toContinuationTurns(settled.messages, 'a1');
     expect(turns?.map((turn) => [turn.role, turn.text, turn.images?.map((i) => i.id), turn.unfinished])).toEqual([
       ['user', 'Describe the sea', ['i1'], undefined],
@@ -101,7 +110,7 @@ describe('an answer cut short by a reload, and continued', () => {
   });
 
   it('continues the last answer in place: pending with its text, then the text grows and it finishes', () => {
-    let state = { conversation: settleInterrupted(streamedAndSaved().conversation), revision: 5 };
+    let state = { conversation: settleInterrupted(streaming().conversation), revision: 5 };
     state = conversationReducer(state, { type: 'continue', answerId: 'a1' });
     expect(state.revision).toBe(6);
     expect(state.conversation.messages[1]).toEqual({ id: 'a1', role: 'assistant', text: 'The sea is', status: 'pending', createdAt: 2, modelId: 'm' });

@@ -196,6 +196,24 @@ export function toPageTurns(messages: readonly Message[], untilId: string): Page
   return turns;
 }
 
+const running = (message: Message): message is AssistantMessage => message.role === 'assistant' && (message.status === 'pending' || message.status === 'streaming');
+
+/** The answer being produced, if any: always the last message. */
+export function runningAnswer(conversation: Conversation): AssistantMessage | undefined {
+  const last = conversation.messages.at(-1);
+  return last && running(last) ? last : undefined;
+}
+
+/**
+ * The conversation with the text its running answer `answerId` had when last saved (it is saved
+ * apart from the conversation while it streams); unchanged when that answer is not running.
+ */
+export function withStreamedText(conversation: Conversation, answerId: string, text: string): Conversation {
+  const answer = runningAnswer(conversation);
+  if (answer?.id !== answerId) return conversation;
+  return { ...conversation, messages: [...conversation.messages.slice(0, -1), { ...answer, text }] };
+}
+
 /** Whether an answer can be continued from its text: it stopped part way with some text. */
 export function canContinue(message: Message): message is AssistantMessage {
   return message.role === 'assistant' && message.status === 'stopped' && message.text.trim() !== '';
@@ -212,8 +230,6 @@ export function toContinuationTurns(messages: readonly Message[], answerId: stri
   if (answer?.id !== answerId || !canContinue(answer) || !question) return undefined;
   return [...toPageTurns(messages, question.id), { role: 'assistant', text: answer.text, unfinished: true }];
 }
-
-const running = (message: Message): message is AssistantMessage => message.role === 'assistant' && (message.status === 'pending' || message.status === 'streaming');
 
 /**
  * Answers left running when the page was reloaded or closed come back stopped by the reload, with

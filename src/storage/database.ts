@@ -1,7 +1,7 @@
 /**
  * The app's one IndexedDB database and its object stores, and the promise wrappers the stores
- * share. Version 2 added `drafts`; an upgrade only ever adds what is missing, so the chats stored
- * by an older version stay.
+ * share. Version 2 added `drafts` and `streaming-answers`; an upgrade only ever adds what is
+ * missing, so the chats stored by an older version stay.
  */
 export const DB_NAME = 'vlm-chat';
 const DB_VERSION = 2;
@@ -9,6 +9,8 @@ export const CONVERSATIONS = 'conversations';
 export const SUMMARIES = 'summaries';
 /** The composer's unsent text and images, one record per chat (since version 2). */
 export const DRAFTS = 'drafts';
+/** The text of an answer as it streams, one record per chat, apart from the chat (since version 2). */
+export const STREAMING_ANSWERS = 'streaming-answers';
 
 export function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -42,6 +44,7 @@ export class Database {
         if (!db.objectStoreNames.contains(CONVERSATIONS)) db.createObjectStore(CONVERSATIONS, { keyPath: 'id' });
         if (!db.objectStoreNames.contains(SUMMARIES)) db.createObjectStore(SUMMARIES, { keyPath: 'id' }).createIndex('updatedAt', 'updatedAt');
         if (!db.objectStoreNames.contains(DRAFTS)) db.createObjectStore(DRAFTS, { keyPath: 'key' });
+        if (!db.objectStoreNames.contains(STREAMING_ANSWERS)) db.createObjectStore(STREAMING_ANSWERS, { keyPath: 'conversationId' });
       };
       req.onsuccess = () => {
         const db = req.result;

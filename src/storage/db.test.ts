@@ -40,6 +40,27 @@ describe('ConversationStore', () => {
   });
 });
 
+describe('ConversationStore, an answer as it streams', () => {
+  it('keeps the streamed text apart from the chat, brings it back settled, and drops it once the chat is written again', async () => {
+    const store = new ConversationStore(indexedDB, `test-${Math.random()}`);
+    const asked = conversation('c', 10);
+    const [question, answer] = asked.messages as [UserMessage, AssistantMessage];
+    await store.put({ ...asked, messages: [question, { ...answer, text: '', status: 'pending' }] });
+    await store.putStreamingAnswer('c', answer.id, ' A bar');
+    await store.putStreamingAnswer('c', answer.id, ' A bar chart of');
+    expect((await store.get('c'))?.messages[1]).toMatchObject({ status: 'stopped', stoppedBy: 'page-reload', text: 'A bar chart of' });
+
+    // Written whole, with its text as it is then: what was saved apart is dropped.
+    await store.put({ ...asked, messages: [question, { ...answer, text: ' A bar', status: 'streaming' }] });
+    expect((await store.get('c'))?.messages[1]).toMatchObject({ stoppedBy: 'page-reload', text: 'A bar' });
+    // Text saved for an answer that is no longer running changes nothing.
+    await store.put({ ...asked, messages: [question, { ...answer, text: 'A bar chart.', status: 'done' }] });
+    await store.putStreamingAnswer('c', answer.id, 'late');
+    expect((await store.get('c'))?.messages[1]).toMatchObject({ status: 'done', text: 'A bar chart.' });
+    store.close();
+  });
+});
+
 /** The database as version 1 of the app left it: conversations and summaries, no drafts. */
 async function versionOneDatabase(name: string, stored: Conversation): Promise<void> {
   const open = indexedDB.open(name, 1);
