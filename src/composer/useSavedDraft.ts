@@ -45,7 +45,8 @@ export function useSavedDraft(saved: SavedDraftOptions | undefined, current: () 
     let shown = true;
     void saver.load(key).then((draft) => {
       if (!shown) return;
-      // Typed before this chat's draft was known (just after a reload): keep it, as this chat's.
+      // Typed while the draft was being read (just after a reload or a switch): what was typed
+      // wins, kept as this chat's draft.
       if (editedRef.current) saver.edited(key, current());
       else if (draft) restore(draft);
     });
