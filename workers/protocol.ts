@@ -140,6 +140,12 @@ export interface ChatTurn {
   text: string;
   /** Images of a user turn; shown to the model before the text, as SmolVLM was trained. */
   images?: ImageInput[];
+  /**
+   * An answer cut short that the model goes on writing: only on the last turn, an assistant one.
+   * Its text is laid out as the start of the answer (after the generation prompt, with no end of
+   * turn), so the tokens generated follow it directly and the question's KV cache is reused.
+   */
+  unfinished?: boolean;
 }
 
 export type Sampling =

@@ -1,13 +1,15 @@
 /**
  * The chat page: chat list, top bar, the conversation, and the composer, with the dialogs they open.
  * Images can be dropped anywhere on the window or pasted; bad files are named in the composer's
- * alert region without touching the draft, the chat or the loaded model.
+ * alert region without touching the draft, the chat or the loaded model. The draft is kept per chat
+ * in IndexedDB, so a reload does not lose it.
  */
 import { useEffect, useState } from 'react';
 import { CameraDialog, Composer, DropOverlay, ImageViewer, useComposer, useWindowDrop, useWindowPaste } from '../composer/index.ts';
 import type { Attachment } from '../files/index.ts';
 import { MAX_IMAGES_PER_MESSAGE } from '../models/index.ts';
 import { appPwa, UpdatePrompt } from '../pwa/index.ts';
+import { DraftStore } from '../storage/index.ts';
 import { AppSettings } from './AppSettings.tsx';
 import { ChatSidebar } from './ChatSidebar.tsx';
 import { ConversationPane } from './ConversationPane.tsx';
@@ -19,11 +21,13 @@ import { useChatController } from './useChatController.ts';
 import { useChatDrawer } from './useChatDrawer.ts';
 import './app.css';
 
+const drafts = new DraftStore();
+
 export function App() {
   const chat = useChatController();
   const { runtime, selectedModel, settings, catalog, conversation } = chat;
   const maxImages = selectedModel ? MAX_IMAGES_PER_MESSAGE[selectedModel.family] : MAX_IMAGES_PER_MESSAGE.smolvlm;
-  const composer = useComposer(maxImages, selectedModel?.name ?? 'this model');
+  const composer = useComposer(maxImages, selectedModel?.name ?? 'this model', { key: chat.draftKey, storage: drafts });
   const dragging = useWindowDrop((files) => void composer.addFiles(files));
   useWindowPaste((files) => void composer.addFiles(files));
   const drawer = useChatDrawer();

@@ -36,6 +36,7 @@ export function ConversationPane({
               modelNames={modelNames}
               onRegenerate={chat.regenerate}
               onRunOnCpu={chat.runOnCpu}
+              onContinue={chat.continueAnswer}
               onEdit={chat.editAndResend}
               onView={onView}
             />

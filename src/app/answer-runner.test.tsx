@@ -7,6 +7,7 @@
 import { act, useLayoutEffect } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { PageTurn } from '../bridge/index.ts';
 import type { ConversationAction } from '../chat/conversation.ts';
 import { DEFAULT_SETTINGS } from '../settings/index.ts';
 import { zeroTimings, type GenerateResult, type LoadResult } from '../../workers/protocol.ts';
@@ -46,8 +47,8 @@ function script({ ensureModel = async () => loaded, generate }: { ensureModel?: 
 }
 
 /** Starts an answer and waits for it to end. */
-async function answer() {
-  act(() => runner.start([{ role: 'user', text: 'Hi', images: [] }], 'answer-1'));
+async function answer(turns: PageTurn[] = [{ role: 'user', text: 'Hi', images: [] }], options?: { keptText: string }) {
+  act(() => runner.start(turns, 'answer-1', options));
   expect([runner.activeAnswerId, deps.busyRef.current, runner.isRunning()]).toEqual(['answer-1', true, true]);
   await act(async () => {
     for (let turn = 0; turn < 20 && runner.activeAnswerId !== null; turn++) await new Promise((resolve) => setTimeout(resolve));
@@ -96,6 +97,28 @@ describe('useAnswerRunner', () => {
     expect(deps.bridge.generate).not.toHaveBeenCalled();
     expect(chat).toEqual([{ type: 'answer-finish', answerId: 'answer-1', text: '', status: 'stopped', finishReason: 'stopped' }]);
     expect(runner.activeAnswerId).toBeNull();
+  });
+
+  it('appends a continuation to the text kept, also when it is stopped before it starts', async () => {
+    const continuation: PageTurn[] = [
+      { role: 'user', text: 'Describe the sea' },
+      { role: 'assistant', text: 'The sea is', unfinished: true },
+    ];
+    script({
+      generate: async (turns, _options, onToken) => {
+        expect(turns).toEqual(continuation);
+        onToken(' blue', 1);
+        return result({ text: ' blue', finishReason: 'length' });
+      },
+    });
+    await answer(continuation, { keptText: 'The sea is' });
+    expect(terminal()).toEqual([expect.objectContaining({ type: 'answer-finish', text: 'The sea is blue', status: 'done', finishReason: 'length' })]);
+
+    chat = [];
+    script({ generate: async () => result({}) });
+    act(() => runner.start(continuation, 'answer-1', { keptText: 'The sea is' }));
+    await act(() => runner.settle());
+    expect(chat).toEqual([{ type: 'answer-finish', answerId: 'answer-1', text: 'The sea is', status: 'stopped', finishReason: 'stopped' }]);
   });
 
   it('fails the answer once when the model does not load, the worker reports an error, or the call throws', async () => {

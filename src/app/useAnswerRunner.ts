@@ -41,8 +41,11 @@ export interface AnswerRunner {
   activeAnswerId: string | null;
   /** Whether a run is in progress right now (for callbacks; render reads `activeAnswerId`). */
   isRunning: () => boolean;
-  /** Answers `turns` into the (pending) assistant message `answerId`. */
-  start: (turns: PageTurn[], answerId: string) => void;
+  /**
+   * Answers `turns` into the (pending) assistant message `answerId`. When it continues that
+   * answer, `keptText` is its text so far: the new text is appended to it.
+   */
+  start: (turns: PageTurn[], answerId: string, options?: { keptText?: string }) => void;
   stop: () => void;
   /** Stops whatever runs and waits for it to settle. */
   settle: () => Promise<void>;
@@ -56,7 +59,7 @@ export function useAnswerRunner({ bridge, ensureModel, settingsRef, busyRef, dis
   });
 
   const start = useCallback(
-    (turns: PageTurn[], answerId: string) => {
+    (turns: PageTurn[], answerId: string, { keptText = '' }: { keptText?: string } = {}) => {
       const run: AnswerRun = { answerId, promise: Promise.resolve(), abort: new AbortController() };
       const { signal } = run.abort;
       run.promise = (async () => {
@@ -68,7 +71,7 @@ export function useAnswerRunner({ bridge, ensureModel, settingsRef, busyRef, dis
           return;
         }
         if (signal.aborted) {
-          dispatchChat({ type: 'answer-finish', answerId, text: '', status: 'stopped', finishReason: 'stopped' });
+          dispatchChat({ type: 'answer-finish', answerId, text: keptText, status: 'stopped', finishReason: 'stopped' });
           return;
         }
         dispatchRuntime({ type: 'generate-start', answerId });
@@ -79,10 +82,10 @@ export function useAnswerRunner({ bridge, ensureModel, settingsRef, busyRef, dis
           const stats = statsFrom(result.timings, loaded.device);
           if (result.finishReason === 'error') {
             const error = result.error ?? { name: 'Error', message: 'The answer failed.' };
-            dispatchChat({ type: 'answer-fail', answerId, error, text: result.text, failedOn: loaded.device, stats });
+            dispatchChat({ type: 'answer-fail', answerId, error, text: keptText + result.text, failedOn: loaded.device, stats });
           } else {
             const status = result.finishReason === 'stopped' ? 'stopped' : 'done';
-            dispatchChat({ type: 'answer-finish', answerId, text: result.text, status, finishReason: result.finishReason, stats });
+            dispatchChat({ type: 'answer-finish', answerId, text: keptText + result.text, status, finishReason: result.finishReason, stats });
           }
         } catch (error) {
           batcher.dispose();

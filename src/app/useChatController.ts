@@ -23,6 +23,8 @@ export interface ChatController extends Questions, ChatSwitching {
   runtime: RuntimeState;
   conversation: Conversation;
   summaries: ConversationSummary[];
+  /** Which saved draft the composer shows (see useConversations). */
+  draftKey: string | null;
   settings: Settings;
   updateSettings: (patch: Partial<Settings>) => void;
   catalog: ModelCatalog;
@@ -88,6 +90,7 @@ export function useChatController(): ChatController {
     runtime: model.runtime,
     conversation: conversations.conversation,
     summaries: conversations.summaries,
+    draftKey: conversations.draftKey,
     settings,
     updateSettings,
     catalog: model.catalog,

@@ -1,14 +1,24 @@
 /**
- * The open conversation and the stored ones: every change worth keeping (not each streamed token)
- * is saved to IndexedDB, images included; the chat that was open comes back after a reload.
+ * The open conversation and the stored ones, saved to IndexedDB with their images: every change
+ * worth keeping at once; the text of a streaming answer (on its own, see ConversationStore) at
+ * most once a second and when the page is hidden or goes away. The chat that was open comes back
+ * after a reload, an answer cut short by it marked so (settleInterrupted).
  */
 import { useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState, type RefObject } from 'react';
-import { conversationReducer, emptyConversation, type Conversation, type ConversationAction, type ConversationState } from '../chat/conversation.ts';
+import { conversationReducer, emptyConversation, runningAnswer, type Conversation, type ConversationAction, type ConversationState } from '../chat/conversation.ts';
 import { newId } from '../lib/ids.ts';
+import { Throttle } from '../lib/throttle.ts';
 import { ConversationStore, type ConversationSummary } from '../storage/index.ts';
 import { describeError } from '../../workers/errors.ts';
 
 const ACTIVE_CHAT_KEY = 'vlm-chat.active-conversation';
+/** A streaming answer is saved at most this often: a reload or a crash loses at most this much of it. */
+const STREAMING_SAVE_INTERVAL_MS = 1000;
+/**
+ * The composer's draft in a chat with no message yet: one for every new chat (the new chat's id is
+ * not kept across a reload, and its draft should be), deleted when its first message is sent.
+ */
+export const NEW_CHAT_DRAFT_KEY = 'new-chat';
 
 const store = new ConversationStore();
 
@@ -35,6 +45,8 @@ export interface Conversations {
   chatRef: RefObject<ConversationState>;
   dispatchChat: (action: ConversationAction) => void;
   summaries: ConversationSummary[];
+  /** The saved draft the composer shows: this chat's, or the new chat's; null until the chat open before a reload is back. */
+  draftKey: string | null;
   /** Shows a conversation (an empty one for a new chat). */
   show: (conversation: Conversation) => void;
   /** A stored conversation, or undefined when it is gone. */
@@ -48,8 +60,11 @@ export function useConversations(notify: (text: string, tone?: 'info' | 'warning
     revision: 0,
   }));
   const [summaries, setSummaries] = useState<ConversationSummary[]>([]);
+  const [reopening, setReopening] = useState(() => storedActiveChat() !== null);
   const chatRef = useRef(chat);
   const savedRevisionRef = useRef(0);
+  /** The streaming answer's text as last saved, so the same text is not written again. */
+  const streamedRef = useRef<{ answerId: string; text: string } | null>(null);
   const startedRef = useRef(false);
   useLayoutEffect(() => {
     chatRef.current = chat;
@@ -84,15 +99,58 @@ export function useConversations(notify: (text: string, tone?: 'info' | 'warning
     [notify, refreshSummaries],
   );
 
-  // Save on every change worth saving.
-  useEffect(() => {
-    if (chat.revision === savedRevisionRef.current) return;
-    savedRevisionRef.current = chat.revision;
-    const { conversation } = chat;
+  /** Writes the chat as it is now, with this revision. */
+  const writeChat = useCallback(() => {
+    const { conversation, revision } = chatRef.current;
+    savedRevisionRef.current = revision;
+    streamedRef.current = null;
     if (!conversation.messages.length) return;
     rememberActiveChat(conversation.id);
     store.put(conversation).then(refreshSummaries, (error: unknown) => notify(`This chat could not be saved on this device: ${describeError(error).message}`, 'warning'));
-  }, [chat, notify, refreshSummaries]);
+  }, [notify, refreshSummaries]);
+
+  /** Saves the text the running answer has now, unless that text is saved already. */
+  const saveStreamedText = useCallback(() => {
+    const { conversation } = chatRef.current;
+    const answer = runningAnswer(conversation);
+    const saved = streamedRef.current;
+    if (!answer?.text || (saved?.answerId === answer.id && saved.text === answer.text)) return;
+    streamedRef.current = { answerId: answer.id, text: answer.text };
+    store.putStreamingAnswer(conversation.id, answer.id, answer.text).catch((error: unknown) => console.warn('Could not save the answer as it streams', error));
+  }, []);
+
+  // Streamed pieces do not bump the revision (the list and the title do not change with them).
+  const [streamingSave] = useState(() => new Throttle(STREAMING_SAVE_INTERVAL_MS));
+
+  useEffect(() => {
+    if (chat.revision === savedRevisionRef.current) {
+      streamingSave.request(saveStreamedText);
+      return;
+    }
+    streamingSave.cancel();
+    writeChat();
+  }, [chat, saveStreamedText, streamingSave, writeChat]);
+
+  // Leaving (reload, tab closed, app switched away on a phone, which may then be killed): save
+  // what streamed since the last save. pagehide covers a reload; visibilitychange the cases where
+  // pagehide never comes.
+  useEffect(() => {
+    const saveNow = () => {
+      streamingSave.cancel();
+      if (chatRef.current.revision !== savedRevisionRef.current) writeChat();
+      saveStreamedText();
+    };
+    const onVisibilityChange = () => {
+      if (document.visibilityState === 'hidden') saveNow();
+    };
+    window.addEventListener('pagehide', saveNow);
+    document.addEventListener('visibilitychange', onVisibilityChange);
+    return () => {
+      streamingSave.flush();
+      window.removeEventListener('pagehide', saveNow);
+      document.removeEventListener('visibilitychange', onVisibilityChange);
+    };
+  }, [saveStreamedText, streamingSave, writeChat]);
 
   // On start: the chat list, and the chat that was open before the reload.
   useEffect(() => {
@@ -101,14 +159,19 @@ export function useConversations(notify: (text: string, tone?: 'info' | 'warning
     refreshSummaries();
     const active = storedActiveChat();
     if (!active) return;
-    store.get(active).then(
-      (conversation) => {
-        // Only if the person has not started a new chat meanwhile.
-        if (conversation && chatRef.current.conversation.messages.length === 0) show(conversation);
-      },
-      (error: unknown) => console.warn('Could not reopen the last chat', error),
-    );
+    store
+      .get(active)
+      .then(
+        (conversation) => {
+          // Only if the person has not started a new chat meanwhile.
+          if (conversation && chatRef.current.conversation.messages.length === 0) show(conversation);
+        },
+        (error: unknown) => console.warn('Could not reopen the last chat', error),
+      )
+      .finally(() => setReopening(false));
   }, [refreshSummaries, show]);
 
-  return { conversation: chat.conversation, chatRef, dispatchChat, summaries, show, load, remove };
+  const { conversation } = chat;
+  const draftKey = reopening ? null : conversation.messages.length ? conversation.id : NEW_CHAT_DRAFT_KEY;
+  return { conversation, chatRef, dispatchChat, summaries, draftKey, show, load, remove };
 }

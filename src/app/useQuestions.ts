@@ -1,6 +1,9 @@
-/** Asking: a new question, and the same question again (regenerated, or edited and resent), each dropping what followed it. */
+/**
+ * Asking: a new question, the same question again (regenerated, or edited and resent) dropping
+ * what followed it, and more of an answer that stopped part way (continued from its text).
+ */
 import { useCallback, type RefObject } from 'react';
-import { questionFor, toPageTurns, type AssistantMessage, type ConversationAction, type ConversationState, type Message, type UserMessage } from '../chat/conversation.ts';
+import { questionFor, toContinuationTurns, toPageTurns, type AssistantMessage, type ConversationAction, type ConversationState, type Message, type UserMessage } from '../chat/conversation.ts';
 import type { Attachment } from '../files/index.ts';
 import { newId } from '../lib/ids.ts';
 import { DEFAULT_MODEL_ID } from '../models/catalog.ts';
@@ -20,6 +23,8 @@ export interface Questions {
   send: (text: string, images: Attachment[]) => boolean;
   regenerate: (answerId: string) => void;
   editAndResend: (userId: string, text: string) => void;
+  /** The model goes on writing the last answer, stopped part way, after the text it has. */
+  continueAnswer: (answerId: string) => void;
 }
 
 export function useQuestions({ runner, chatRef, dispatchChat, selectedModelId, notify }: QuestionsDeps): Questions {
@@ -73,5 +78,18 @@ export function useQuestions({ runner, chatRef, dispatchChat, selectedModelId, n
 
   const editAndResend = useCallback((userId: string, text: string) => rerun(userId, text), [rerun]);
 
-  return { send, regenerate, editAndResend };
+  const continueAnswer = useCallback(
+    (answerId: string) => {
+      if (isRunning()) return;
+      const { messages } = chatRef.current.conversation;
+      const turns = toContinuationTurns(messages, answerId);
+      const answer = messages.at(-1);
+      if (!turns || answer?.role !== 'assistant') return;
+      dispatchChat({ type: 'continue', answerId });
+      start(turns, answerId, { keptText: answer.text });
+    },
+    [chatRef, dispatchChat, isRunning, start],
+  );
+
+  return { send, regenerate, editAndResend, continueAnswer };
 }

@@ -31,6 +31,8 @@ export interface PageTurn {
   role: 'user' | 'assistant';
   text: string;
   images?: { id: string; blob: Blob }[];
+  /** The last turn, an answer cut short, that the model goes on writing (see ChatTurn). */
+  unfinished?: boolean;
 }
 
 type Remote = Comlink.Remote<VlmWorkerApi>;
@@ -167,7 +169,7 @@ export class VlmBridge {
         sent.push(image.id);
         images.push({ id: image.id, source: bitmap });
       }
-      turns.push({ role: turn.role, text: turn.text, ...(images.length ? { images } : {}) });
+      turns.push({ role: turn.role, text: turn.text, ...(images.length ? { images } : {}), ...(turn.unfinished ? { unfinished: true } : {}) });
     }
     return { turns, transfers, sent };
   }

@@ -15,11 +15,12 @@ export interface MessageListProps {
   modelNames: Record<string, string>;
   onRegenerate: (answerId: string) => void;
   onRunOnCpu: (answerId: string) => void;
+  onContinue: (answerId: string) => void;
   onEdit: (userId: string, text: string) => void;
   onView: (image: Attachment) => void;
 }
 
-export function MessageList({ conversation, busy, modelLoading, modelNames, onRegenerate, onRunOnCpu, onEdit, onView }: MessageListProps) {
+export function MessageList({ conversation, busy, modelLoading, modelNames, onRegenerate, onRunOnCpu, onContinue, onEdit, onView }: MessageListProps) {
   const end = useRef<HTMLDivElement>(null);
   const container = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
@@ -64,6 +65,7 @@ export function MessageList({ conversation, busy, modelLoading, modelNames, onRe
             modelName={modelNames[message.modelId] ?? message.modelId}
             onRegenerate={() => onRegenerate(message.id)}
             onRunOnCpu={() => onRunOnCpu(message.id)}
+            onContinue={() => onContinue(message.id)}
           />
         );
       })}

@@ -4,7 +4,7 @@ import type { Attachment } from '../files/index.ts';
 import { EditIcon, RegenerateIcon, WarningIcon, ChipIcon } from '../lib/icons.tsx';
 import { useObjectUrl } from '../lib/useObjectUrl.ts';
 import { AnswerStats } from './AnswerStats.tsx';
-import type { AssistantMessage, UserMessage } from './conversation.ts';
+import { canContinue, type AssistantMessage, type UserMessage } from './conversation.ts';
 import { CopyButton } from './CopyButton.tsx';
 import { Markdown } from './Markdown.tsx';
 
@@ -116,6 +116,7 @@ export function AssistantMessageView({
   modelName,
   onRegenerate,
   onRunOnCpu,
+  onContinue,
 }: {
   message: AssistantMessage;
   pendingPhase: keyof typeof PENDING_TEXT;
@@ -124,8 +125,10 @@ export function AssistantMessageView({
   modelName: string;
   onRegenerate: () => void;
   onRunOnCpu: () => void;
+  onContinue: () => void;
 }) {
   const running = message.status === 'pending' || message.status === 'streaming';
+  const reloaded = message.status === 'stopped' && message.stoppedBy === 'page-reload';
   const gpuFailure = message.status === 'error' && (message.error?.name === 'GpuDeviceLostError' || message.failedOn === 'webgpu');
   return (
     <article className={`message assistant status-${message.status}`} aria-label="Assistant" aria-busy={running}>
@@ -134,7 +137,9 @@ export function AssistantMessageView({
       </div>
       <div className="assistant-main">
         <div className="answer-body" aria-live="polite">
-          {message.status === 'pending' ? (
+          {/* An answer being continued keeps its text in view while the model gets ready. */}
+          {message.text && <Markdown text={message.text} />}
+          {message.status === 'pending' && (
             <p className="typing">
               <span className="typing-dots" aria-hidden="true">
                 <i />
@@ -143,16 +148,34 @@ export function AssistantMessageView({
               </span>
               {PENDING_TEXT[pendingPhase]}
             </p>
-          ) : (
-            message.text && <Markdown text={message.text} />
           )}
           {message.status === 'streaming' && <span className="cursor" aria-hidden="true" />}
         </div>
-        {message.status === 'stopped' && (
+        {message.status === 'stopped' && !reloaded && (
           <p className="answer-note">
             <span className="chip">Stopped</span>
             {message.text ? 'The answer was stopped before it finished.' : 'Stopped before the answer began.'}
           </p>
+        )}
+        {reloaded && (
+          <div className="answer-note">
+            <span className="chip">Stopped, page reloaded</span>
+            <span>
+              {message.text ? 'The page was reloaded or closed during the answer; the text that had arrived is kept.' : 'The page was reloaded or closed before the answer began.'}
+            </span>
+            {isLast && (
+              <div className="answer-note-actions">
+                {canContinue(message) && (
+                  <button type="button" className="button secondary small" onClick={onContinue} disabled={!canAct} title="Go on writing this answer from its text">
+                    Continue
+                  </button>
+                )}
+                <button type="button" className="button secondary small" onClick={onRegenerate} disabled={!canAct} title="Answer the question again from the start">
+                  Regenerate
+                </button>
+              </div>
+            )}
+          </div>
         )}
         {message.status === 'done' && message.finishReason === 'length' && (
           <p className="answer-note muted">Reached the answer length limit (Settings › Answer length).</p>
@@ -178,7 +201,8 @@ export function AssistantMessageView({
         {!running && (
           <div className="message-actions">
             {message.text && <CopyButton text={message.text} />}
-            {isLast && message.status !== 'error' && (
+            {/* A reloaded answer offers Regenerate next to Continue, in its note. */}
+            {isLast && message.status !== 'error' && !reloaded && (
               <button type="button" className="action-button" aria-label="Regenerate" title="Regenerate the answer" onClick={onRegenerate} disabled={!canAct}>
                 <RegenerateIcon />
                 <span className="action-label" aria-hidden="true">

@@ -4,9 +4,12 @@ import {
   conversationReducer,
   emptyConversation,
   questionFor,
+  runningAnswer,
   settleInterrupted,
   titleFor,
+  toContinuationTurns,
   toPageTurns,
+  withStreamedText,
   type AssistantMessage,
   type ConversationState,
   type UserMessage,
@@ -78,9 +81,54 @@ describe('helpers', () => {
     expect(titleFor('', 2)).toBe('2 images');
     expect(titleFor('x'.repeat(80), 0)).toHaveLength(58);
   });
+});
 
-  it('brings answers that were running at reload back as stopped', () => {
-    const conversation = { ...emptyConversation('c', 0), messages: [user('u', 'q'), { ...answer('a'), status: 'streaming' as const, text: 'half' }] };
-    expect(settleInterrupted(conversation).messages[1]).toMatchObject({ status: 'stopped', text: 'half' });
+describe('an answer cut short by a reload, and continued', () => {
+  /** The state written when the question is asked, with its answer pending. */
+  const asked = (): ConversationState => conversationReducer(start(), { type: 'ask', user: user('u1', 'Describe the sea', [image('i1')]), answer: answer('a1') });
+  /** The state a few pieces later: the text is saved on its own as it streams (not the revision). */
+  function streaming(): ConversationState {
+    const state = conversationReducer(asked(), { type: 'answer-delta', answerId: 'a1', text: ' The sea' });
+    return conversationReducer(state, { type: 'answer-delta', answerId: 'a1', text: ' is' });
+  }
+
+  it('comes back stopped by the reload with the text saved, which the model can go on from', () => {
+    expect(runningAnswer(streaming().conversation)?.id).toBe('a1');
+    const written = asked().conversation;
+    expect(withStreamedText(written, 'a1', ' The sea is').messages[1]).toMatchObject({ status: 'pending', text: ' The sea is' });
+    expect(withStreamedText(written, 'another answer', ' The sea is')).toBe(written);
+    const settled = settleInterrupted(withStreamedText(written, 'a1', ' The sea is'));
+    expect(settled.messages[1]).toMatchObject({ status: 'stopped', finishReason: 'stopped', stoppedBy: 'page-reload', text: 'The sea is' });
+    expect(settleInterrupted(settled)).toBe(settled);
+    expect(runningAnswer(settled)).toBeUndefined();
+    expect(withStreamedText(settled, 'a1', 'older text')).toBe(settled);
+    const turns = toContinuationTurns(settled.messages, 'a1');
+    expect(turns?.map((turn) => [turn.role, turn.text, turn.images?.map((i) => i.id), turn.unfinished])).toEqual([
+      ['user', 'Describe the sea', ['i1'], undefined],
+      ['assistant', 'The sea is', undefined, true],
+    ]);
+  });
+
+  it('continues the last answer in place: pending with its text, then the text grows and it finishes', () => {
+    let state = { conversation: settleInterrupted(streaming().conversation), revision: 5 };
+    state = conversationReducer(state, { type: 'continue', answerId: 'a1' });
+    expect(state.revision).toBe(6);
+    expect(state.conversation.messages[1]).toEqual({ id: 'a1', role: 'assistant', text: 'The sea is', status: 'pending', createdAt: 2, modelId: 'm' });
+    state = conversationReducer(state, { type: 'answer-delta', answerId: 'a1', text: ' blue' });
+    state = conversationReducer(state, { type: 'answer-finish', answerId: 'a1', text: 'The sea is blue', status: 'stopped', finishReason: 'stopped' });
+    expect(state.conversation.messages[1]).toMatchObject({ status: 'stopped', stoppedBy: 'person', text: 'The sea is blue' });
+  });
+
+  it('continues only the last answer, and only one stopped with text', () => {
+    let state = conversationReducer(start(), { type: 'ask', user: user('u1', 'q'), answer: answer('a1') });
+    const pending = conversationReducer(state, { type: 'continue', answerId: 'a1' });
+    expect(pending).toBe(state);
+    state = conversationReducer(state, { type: 'answer-finish', answerId: 'a1', text: 'done', status: 'done', finishReason: 'eos' });
+    expect(conversationReducer(state, { type: 'continue', answerId: 'a1' })).toBe(state);
+    expect(toContinuationTurns(state.conversation.messages, 'a1')).toBeUndefined();
+    state = conversationReducer(state, { type: 'answer-finish', answerId: 'a1', text: 'half', status: 'stopped', finishReason: 'stopped' });
+    state = conversationReducer(state, { type: 'ask', user: user('u2', 'q2'), answer: answer('a2') });
+    expect(conversationReducer(state, { type: 'continue', answerId: 'a1' })).toBe(state);
+    expect(toContinuationTurns(state.conversation.messages, 'a1')).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 /**
  * A conversation as the page holds and stores it, and the pure reducer that changes it: ask,
- * stream, finish, stop, fail, regenerate, edit-and-resend. Images are Blobs with stable ids, so
+ * stream, finish, stop, fail, regenerate, edit-and-resend, continue. Images are Blobs with stable ids, so
  * the same conversation can be sent again in full each turn (the worker reuses its KV cache).
  */
 import type { PageTurn } from '../bridge/index.ts';
@@ -18,6 +18,12 @@ export interface UserMessage {
 /** pending: waiting for the model or the first token; streaming: tokens arriving. */
 export type AnswerStatus = 'pending' | 'streaming' | 'done' | 'stopped' | 'error';
 
+/**
+ * Why a stopped answer stopped: the person (Stop, or leaving the chat while it ran), or the page
+ * reloading or closing mid-answer (the text saved while it streamed is kept).
+ */
+export type StopCause = 'person' | 'page-reload';
+
 /** What one answer cost, shown under it. */
 export interface AnswerStats extends Pick<
   GenerationTimings,
@@ -34,6 +40,8 @@ export interface AssistantMessage {
   createdAt: number;
   modelId: string;
   finishReason?: FinishReason;
+  /** With status `stopped`; absent on answers stored before it was recorded (all stopped by a person). */
+  stoppedBy?: StopCause;
   error?: ErrorInfo;
   /** Device the model ran on when it failed (drives "Run on CPU"). */
   failedOn?: Device;
@@ -60,6 +68,8 @@ export type ConversationAction =
   | { type: 'open'; conversation: Conversation }
   | { type: 'ask'; user: UserMessage; answer: AssistantMessage }
   | { type: 'rerun'; userId: string; answer: AssistantMessage; text?: string }
+  /** The last answer, stopped with some text, goes on from that text (pending again, text kept). */
+  | { type: 'continue'; answerId: string }
   | { type: 'answer-delta'; answerId: string; text: string }
   | { type: 'answer-finish'; answerId: string; text: string; status: 'done' | 'stopped'; finishReason: FinishReason; stats?: AnswerStats }
   | { type: 'answer-fail'; answerId: string; error: ErrorInfo; text?: string; failedOn?: Device; stats?: AnswerStats };
@@ -114,13 +124,31 @@ export function conversationReducer(state: ConversationState, action: Conversati
       const title = index === 0 && action.text !== undefined ? titleFor(action.text, user.images.length) : state.conversation.title;
       return { conversation: { ...state.conversation, title, messages, updatedAt: action.answer.createdAt }, revision: state.revision + 1 };
     }
+    case 'continue': {
+      const last = state.conversation.messages.at(-1);
+      if (last?.id !== action.answerId || !canContinue(last)) return state;
+      return updateAnswer(
+        state,
+        action.answerId,
+        // What the stopped run measured and why it stopped no longer describe the answer.
+        ({ id, role, text, createdAt, modelId }) => ({ id, role, text, createdAt, modelId, status: 'pending' }),
+        true,
+      );
+    }
     case 'answer-delta':
       return updateAnswer(state, action.answerId, (answer) => ({ ...answer, status: 'streaming', text: answer.text + action.text }), false);
     case 'answer-finish':
       return updateAnswer(
         state,
         action.answerId,
-        (answer) => ({ ...answer, status: action.status, text: action.text, finishReason: action.finishReason, ...(action.stats ? { stats: action.stats } : {}) }),
+        (answer) => ({
+          ...answer,
+          status: action.status,
+          text: action.text,
+          finishReason: action.finishReason,
+          ...(action.status === 'stopped' ? { stoppedBy: 'person' as const } : {}),
+          ...(action.stats ? { stats: action.stats } : {}),
+        }),
         true,
       );
     case 'answer-fail':
@@ -168,15 +196,53 @@ export function toPageTurns(messages: readonly Message[], untilId: string): Page
   return turns;
 }
 
-/** Answers left running when the page closed come back as stopped. */
+const running = (message: Message): message is AssistantMessage => message.role === 'assistant' && (message.status === 'pending' || message.status === 'streaming');
+
+/** The answer being produced, if any: always the last message. */
+export function runningAnswer(conversation: Conversation): AssistantMessage | undefined {
+  const last = conversation.messages.at(-1);
+  return last && running(last) ? last : undefined;
+}
+
+/**
+ * The conversation with the text its running answer `answerId` had when last saved (it is saved
+ * apart from the conversation while it streams); unchanged when that answer is not running.
+ */
+export function withStreamedText(conversation: Conversation, answerId: string, text: string): Conversation {
+  const answer = runningAnswer(conversation);
+  if (answer?.id !== answerId) return conversation;
+  return { ...conversation, messages: [...conversation.messages.slice(0, -1), { ...answer, text }] };
+}
+
+/** Whether an answer can be continued from its text: it stopped part way with some text. */
+export function canContinue(message: Message): message is AssistantMessage {
+  return message.role === 'assistant' && message.status === 'stopped' && message.text.trim() !== '';
+}
+
+/**
+ * The turns that continue the last answer `answerId`: the conversation up to its question, then
+ * the answer's text so far as an unfinished turn the model goes on writing. Undefined when that
+ * answer is not the last message or cannot be continued.
+ */
+export function toContinuationTurns(messages: readonly Message[], answerId: string): PageTurn[] | undefined {
+  const answer = messages.at(-1);
+  const question = questionFor(messages, answerId);
+  if (answer?.id !== answerId || !canContinue(answer) || !question) return undefined;
+  return [...toPageTurns(messages, question.id), { role: 'assistant', text: answer.text, unfinished: true }];
+}
+
+/**
+ * Answers left running when the page was reloaded or closed come back stopped by the reload, with
+ * the text saved while they streamed (see useConversations).
+ */
 export function settleInterrupted(conversation: Conversation): Conversation {
-  if (!conversation.messages.some((message) => message.role === 'assistant' && (message.status === 'pending' || message.status === 'streaming'))) return conversation;
+  if (!conversation.messages.some(running)) return conversation;
   return {
     ...conversation,
     messages: conversation.messages.map((message) =>
-      message.role === 'assistant' && (message.status === 'pending' || message.status === 'streaming')
-        ? { ...message, status: 'stopped', finishReason: 'stopped' }
-        : message,
+      // The streamed text still starts with the space the model writes after "Assistant:" (a
+      // finished answer is stored without it).
+      running(message) ? { ...message, status: 'stopped', finishReason: 'stopped', stoppedBy: 'page-reload', text: message.text.replace(/^\s+/, '') } : message,
     ),
   };
 }

@@ -7,7 +7,10 @@ import { act, useLayoutEffect } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fixtureBytes } from '../files/__fixtures__/images.ts';
+import type { Draft } from '../storage/index.ts';
+import type { DraftStorage } from './draft-saver.ts';
 import { tooManyImagesMessage, useComposer, type ComposerState } from './useComposer.ts';
+import type { SavedDraftOptions } from './useSavedDraft.ts';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -19,8 +22,8 @@ let container: HTMLDivElement;
 let composer: ComposerState;
 
 /** Renders the hook and hands each state to the test after the render. */
-function Probe({ maxImages, onState }: { maxImages: number; onState: (state: ComposerState) => void }) {
-  const state = useComposer(maxImages, 'SmolVLM 256M');
+function Probe({ maxImages, saved, onState }: { maxImages: number; saved?: SavedDraftOptions; onState: (state: ComposerState) => void }) {
+  const state = useComposer(maxImages, 'SmolVLM 256M', saved);
   useLayoutEffect(() => {
     onState(state);
   });
@@ -76,6 +79,75 @@ describe('useComposer', () => {
     expect(composer.current()).toEqual({ draft: '', attachments: [] });
     act(() => composer.reportProblem('The camera was refused.'));
     expect(composer.refusals).toEqual([{ reason: 'unreadable', fileName: '', message: 'The camera was refused.' }]);
+  });
+});
+
+describe('useComposer with a saved draft', () => {
+  const stored = new Map<string, Draft>();
+  const storage: DraftStorage = {
+    get: async (key) => stored.get(key),
+    put: async (key, draft) => void stored.set(key, draft),
+    delete: async (key) => void stored.delete(key),
+  };
+  const show = (key: string | null, store = storage) =>
+    act(() => root.render(<Probe maxImages={2} saved={{ key, storage: store }} onState={(state) => void (composer = state)} />));
+  /** Lets the store's promises and the saver's pause before writing run out. */
+  const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 450)));
+  const shown = () => ({ text: composer.draft, images: composer.attachments.map((image) => image.name) });
+
+  beforeEach(() => {
+    stored.clear();
+    act(() => root.unmount());
+    root = createRoot(container);
+  });
+
+  it('keeps a draft per chat: saved as it is written, back when its chat is shown again, deleted when sent', async () => {
+    show('chat-1');
+    act(() => composer.setDraft('What is in'));
+    await add([png('a.png')]);
+    await settle();
+    expect(stored.get('chat-1')).toMatchObject({ text: 'What is in', images: [{ name: 'a.png' }] });
+
+    // Another chat: the draft does not follow; that chat's own comes back.
+    stored.set('chat-2', { text: 'Elsewhere', images: [] });
+    show('chat-2');
+    await settle();
+    expect(shown()).toEqual({ text: 'Elsewhere', images: [] });
+
+    // A reload: a new composer, the chat not known for a moment, then its draft.
+    act(() => root.unmount());
+    root = createRoot(container);
+    show(null);
+    await settle();
+    expect(shown()).toEqual({ text: '', images: [] });
+    show('chat-1');
+    await settle();
+    expect(shown()).toEqual({ text: 'What is in', images: ['a.png'] });
+
+    act(() => composer.reset());
+    await act(() => Promise.resolve());
+    expect(stored.has('chat-1')).toBe(false);
+  });
+
+  it('keeps what was typed before the chat was known, and typing goes on when the store fails', async () => {
+    stored.set('chat-1', { text: 'An older draft', images: [] });
+    show(null);
+    act(() => composer.setDraft('Typed at once'));
+    show('chat-1');
+    await settle();
+    expect(shown()).toEqual({ text: 'Typed at once', images: [] });
+    expect(stored.get('chat-1')?.text).toBe('Typed at once');
+
+    act(() => root.unmount());
+    root = createRoot(container);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const failing: DraftStorage = { get: () => Promise.reject(new Error('gone')), put: () => Promise.reject(new Error('full')), delete: () => Promise.reject(new Error('gone')) };
+    show('chat-1', failing);
+    act(() => composer.setDraft('Still typing'));
+    await settle();
+    expect(shown()).toEqual({ text: 'Still typing', images: [] });
+    expect(warn).toHaveBeenCalledWith('Could not save the draft', expect.any(Error));
+    warn.mockRestore();
   });
 });
 

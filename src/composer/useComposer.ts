@@ -1,10 +1,13 @@
 /**
  * What the person is about to send: the draft text, the images waiting (each already judged by
  * its bytes), and the refusals to show in the alert region. Adding a bad file never touches the
- * draft or the images already accepted.
+ * draft or the images already accepted. Given a place to keep it, the draft is saved per chat as
+ * it is written and comes back after a reload (useSavedDraft).
  */
 import { useCallback, useRef, useState } from 'react';
 import { intakeImageFile, quoteName, type Attachment, type Refusal } from '../files/index.ts';
+import type { Draft } from '../storage/index.ts';
+import { useSavedDraft, type SavedDraftOptions } from './useSavedDraft.ts';
 
 export interface ComposerState {
   draft: string;
@@ -18,7 +21,7 @@ export interface ComposerState {
   dismissRefusals: () => void;
   /** Shows a problem that is not about a file (camera denied, nothing to send). */
   reportProblem: (message: string) => void;
-  /** Empties the composer after a successful send. */
+  /** Empties the composer after a successful send (and deletes the saved draft at once). */
   reset: () => void;
   /** Resolves once every file being added has been checked. */
   settled: () => Promise<void>;
@@ -32,7 +35,7 @@ export function tooManyImagesMessage(maxImages: number, modelName: string, leftO
   return `A message can carry at most ${maxImages} images with ${modelName}; ${what}. Send these first, or remove one.`;
 }
 
-export function useComposer(maxImages: number, modelName: string): ComposerState {
+export function useComposer(maxImages: number, modelName: string, saved?: SavedDraftOptions): ComposerState {
   const [draft, setDraftState] = useState('');
   const [attachments, setAttachments] = useState<Attachment[]>([]);
   const [refusals, setRefusals] = useState<Refusal[]>([]);
@@ -42,15 +45,41 @@ export function useComposer(maxImages: number, modelName: string): ComposerState
   const draftRef = useRef('');
   const intakes = useRef(new Set<Promise<void>>());
 
-  const setDraft = useCallback((text: string) => {
+  const showText = useCallback((text: string) => {
     draftRef.current = text;
     setDraftState(text);
   }, []);
-
-  const commit = useCallback((next: Attachment[]) => {
-    acceptedRef.current = next;
-    setAttachments(next);
+  const showImages = useCallback((images: Attachment[]) => {
+    acceptedRef.current = images;
+    setAttachments(images);
   }, []);
+  const savedDraft = useCallback((): Draft => ({ text: draftRef.current, images: acceptedRef.current }), []);
+  // A draft coming back is not an edit: it is shown, not saved again.
+  const restore = useCallback(
+    (draft: Draft) => {
+      showText(draft.text);
+      showImages(draft.images);
+      setRefusals([]);
+    },
+    [showImages, showText],
+  );
+  const edited = useSavedDraft(saved, savedDraft, restore);
+
+  const setDraft = useCallback(
+    (text: string) => {
+      showText(text);
+      edited();
+    },
+    [edited, showText],
+  );
+
+  const commit = useCallback(
+    (next: Attachment[]) => {
+      showImages(next);
+      edited();
+    },
+    [edited, showImages],
+  );
 
   const intake = useCallback(
     async (files: readonly File[]) => {

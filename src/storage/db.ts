@@ -1,13 +1,19 @@
 /**
  * Conversations in IndexedDB, images included as Blobs (IndexedDB stores them natively), so a chat
- * survives a reload. A small summaries store keeps the chat list cheap to read.
+ * survives a reload. A small summaries store keeps the chat list cheap to read. The text of an
+ * answer still streaming is written on its own, often: writing the whole chat would copy its image
+ * Blobs again each time (browsers do not share them between writes).
  */
-import { settleInterrupted, type Conversation } from '../chat/conversation.ts';
+import { settleInterrupted, withStreamedText, type Conversation } from '../chat/conversation.ts';
+import { CONVERSATIONS, Database, DB_NAME, done, DRAFTS, request, STREAMING_ANSWERS, SUMMARIES } from './database.ts';
 
-export const DB_NAME = 'vlm-chat';
-const DB_VERSION = 1;
-const CONVERSATIONS = 'conversations';
-const SUMMARIES = 'summaries';
+/** An answer's text as it streams, saved apart from its chat until the chat is written again. */
+interface StreamingAnswerRecord {
+  conversationId: string;
+  answerId: string;
+  text: string;
+  savedAt: number;
+}
 
 /** One line of the chat list. */
 export interface ConversationSummary {
@@ -16,21 +22,6 @@ export interface ConversationSummary {
   updatedAt: number;
   messageCount: number;
   imageCount: number;
-}
-
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-  });
 }
 
 export function summarize(conversation: Conversation): ConversationSummary {
@@ -44,26 +35,14 @@ export function summarize(conversation: Conversation): ConversationSummary {
 }
 
 export class ConversationStore {
-  private db: Promise<IDBDatabase> | null = null;
+  private readonly database: Database;
 
-  constructor(
-    private readonly factory: IDBFactory = indexedDB,
-    private readonly name = DB_NAME,
-  ) {}
+  constructor(factory: IDBFactory = indexedDB, name = DB_NAME) {
+    this.database = new Database(factory, name);
+  }
 
   private open(): Promise<IDBDatabase> {
-    this.db ??= new Promise((resolve, reject) => {
-      const req = this.factory.open(this.name, DB_VERSION);
-      req.onupgradeneeded = () => {
-        const db = req.result;
-        if (!db.objectStoreNames.contains(CONVERSATIONS)) db.createObjectStore(CONVERSATIONS, { keyPath: 'id' });
-        if (!db.objectStoreNames.contains(SUMMARIES)) db.createObjectStore(SUMMARIES, { keyPath: 'id' }).createIndex('updatedAt', 'updatedAt');
-      };
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error ?? new Error('Could not open IndexedDB'));
-      req.onblocked = () => reject(new Error('IndexedDB is blocked by another tab with an older version of this app.'));
-    });
-    return this.db;
+    return this.database.open();
   }
 
   /** Newest first. */
@@ -73,30 +52,52 @@ export class ConversationStore {
     return summaries.sort((a, b) => b.updatedAt - a.updatedAt);
   }
 
+  /** The chat, with an answer that was still streaming when the page went away settled (settleInterrupted). */
   async get(id: string): Promise<Conversation | undefined> {
     const db = await this.open();
-    const conversation = await request(db.transaction(CONVERSATIONS).objectStore(CONVERSATIONS).get(id) as IDBRequest<Conversation | undefined>);
-    return conversation && settleInterrupted(conversation);
+    const tx = db.transaction([CONVERSATIONS, STREAMING_ANSWERS]);
+    const [conversation, streamed] = await Promise.all([
+      request(tx.objectStore(CONVERSATIONS).get(id) as IDBRequest<Conversation | undefined>),
+      request(tx.objectStore(STREAMING_ANSWERS).get(id) as IDBRequest<StreamingAnswerRecord | undefined>),
+    ]);
+    if (!conversation) return undefined;
+    return settleInterrupted(streamed ? withStreamedText(conversation, streamed.answerId, streamed.text) : conversation);
   }
 
+  /** Writes the whole chat; the text saved for a streaming answer is in it now. */
   async put(conversation: Conversation): Promise<void> {
     const db = await this.open();
-    const tx = db.transaction([CONVERSATIONS, SUMMARIES], 'readwrite');
+    const tx = db.transaction([CONVERSATIONS, SUMMARIES, STREAMING_ANSWERS], 'readwrite');
     tx.objectStore(CONVERSATIONS).put(conversation);
     tx.objectStore(SUMMARIES).put(summarize(conversation));
+    tx.objectStore(STREAMING_ANSWERS).delete(conversation.id);
+    // Commit now rather than once the event loop comes back round: a save on pagehide may not get that far.
+    tx.commit();
     await done(tx);
   }
 
+  /** Saves the text so far of the answer `answerId` streaming in chat `conversationId` (the chat itself was written when it was asked). */
+  async putStreamingAnswer(conversationId: string, answerId: string, text: string): Promise<void> {
+    const db = await this.open();
+    const tx = db.transaction(STREAMING_ANSWERS, 'readwrite');
+    const record: StreamingAnswerRecord = { conversationId, answerId, text, savedAt: Date.now() };
+    tx.objectStore(STREAMING_ANSWERS).put(record);
+    tx.commit();
+    await done(tx);
+  }
+
+  /** Deletes the chat, and its unsent draft with it. */
   async delete(id: string): Promise<void> {
     const db = await this.open();
-    const tx = db.transaction([CONVERSATIONS, SUMMARIES], 'readwrite');
+    const tx = db.transaction([CONVERSATIONS, SUMMARIES, DRAFTS, STREAMING_ANSWERS], 'readwrite');
     tx.objectStore(CONVERSATIONS).delete(id);
     tx.objectStore(SUMMARIES).delete(id);
+    tx.objectStore(DRAFTS).delete(id);
+    tx.objectStore(STREAMING_ANSWERS).delete(id);
     await done(tx);
   }
 
   close(): void {
-    void this.db?.then((db) => db.close());
-    this.db = null;
+    this.database.close();
   }
 }

@@ -12,7 +12,7 @@ function isoDate(ms: number): string {
 }
 
 function answerNote(message: Extract<Message, { role: 'assistant' }>): string {
-  if (message.status === 'stopped') return '\n\n*(stopped)*';
+  if (message.status === 'stopped') return message.stoppedBy === 'page-reload' ? '\n\n*(stopped: the page was reloaded)*' : '\n\n*(stopped)*';
   if (message.status === 'error') return `\n\n*(failed: ${message.error?.message ?? 'unknown error'})*`;
   return '';
 }

@@ -1,5 +1,7 @@
-/** Where chats live: IndexedDB (with image Blobs), the chat list, and the files they export to. */
-export { ConversationStore, summarize, DB_NAME, type ConversationSummary } from './db.ts';
+/** Where chats live: IndexedDB (with image Blobs), the chat list, unsent drafts, and the files chats export to. */
+export { ConversationStore, summarize, type ConversationSummary } from './db.ts';
+export { DB_NAME } from './database.ts';
+export { DraftStore, draftFromRecord, type Draft } from './drafts.ts';
 export { conversationToMarkdown, conversationToJson, exportFileName, EXPORT_FORMAT } from './export.ts';
 export { ChatList } from './ChatList.tsx';
 export { ExportMenu } from './ExportMenu.tsx';

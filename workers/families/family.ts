@@ -61,7 +61,10 @@ export interface VlmFamily<Model extends LoadedModel = LoadedModel> {
   load(entry: ModelEntry, attempt: DeviceLoad, onProgress: (progress: LoadProgress) => void): Promise<Model>;
   /** Most images one user message may carry. */
   readonly maxImagesPerMessage: number;
-  /** Token ids of the conversation, with a generation prompt for the assistant's next turn. */
+  /**
+   * Token ids of the conversation, with a generation prompt for the assistant's next turn; when the
+   * last turn is an unfinished answer, that prompt followed by the answer so far (see ChatTurn).
+   */
   preparePrompt(model: Model, conversation: readonly ChatTurn[], images: ReadonlyMap<string, ImageSize>, detail: ImageDetail): PreparedPrompt;
   /** Embeddings of `prompt.ids[start:]`, encoding the images whose tokens fall in that range (their pixels from `pixelsOf`). */
   embed(model: Model, prompt: PreparedPrompt, start: number, timings: EmbedTimings, pixelsOf: (id: string) => RawImage): Promise<OrtTensor>;

@@ -10,6 +10,7 @@ import { AutoProcessor, env, RawImage, Tensor, type Processor } from '@huggingfa
 import { generateTestModel } from '../../scripts/test-model/generate.ts';
 import { ContextOverflowError, InvalidRequestError, TooManyImagesError } from '../errors.ts';
 import { mergeRegistry } from '../models/registry.ts';
+import type { ChatTurn } from '../protocol.ts';
 import { smolVlmFamily, type SmolVlmModel } from './smolvlm.ts';
 
 let folder: string;
@@ -92,6 +93,25 @@ describe('SmolVLM prompt preparation', () => {
     const text = model.decode(prepared.ids);
     expect(text).toContain('Assistant: An answer.<end_of_utterance>');
     expect(text.endsWith('User: And without an image?<end_of_utterance>\nAssistant:')).toBe(true);
+  });
+
+  it('continues an unfinished answer: the question, the generation prompt, then the partial text with no end of utterance', () => {
+    const images = new Map([['a', image(300, 300)]]);
+    const question: ChatTurn[] = [
+      { role: 'user', text: 'First' },
+      { role: 'assistant', text: 'One.' },
+      { role: 'user', text: 'Describe the sea.', images: [{ id: 'a' }] },
+    ];
+    const asked = smolVlmFamily.preparePrompt(model, question, images, 'low');
+    const continued = smolVlmFamily.preparePrompt(model, [...question, { role: 'assistant', text: ' The sea is <end_of_utterance>', unfinished: true }], images, 'low');
+    // The prompt the question was answered from is a prefix, token for token: its KV cache is reused.
+    expect(continued.ids.slice(0, asked.ids.length)).toEqual(asked.ids);
+    expect(continued.images).toEqual(asked.images);
+    const text = model.decode(continued.ids);
+    expect(text.endsWith('<image><fake_token_around_image>Describe the sea.<end_of_utterance>\nAssistant: The sea is <\u200dend_of_utterance>')).toBe(true);
+    // Only the turns before it end: the unfinished answer stays open for the model to go on.
+    expect(continued.ids.filter((id) => model.eosTokenIds.includes(id))).toHaveLength(3);
+    expect(model.decode(continued.ids.slice(asked.ids.length))).toBe(' The sea is <\u200dend_of_utterance>');
   });
 
   it('keeps special tokens typed by a person from becoming control tokens', () => {

@@ -73,6 +73,13 @@ function* framesOf(pixelValues: Tensor, pixelAttentionMask: Tensor): Generator<{
   }
 }
 
+/**
+ * Stands in for an unfinished answer's text while the chat template runs, so the layout can be cut
+ * where that text starts, whatever the template writes around it. Private-use characters: no
+ * message and no template contains them.
+ */
+const UNFINISHED_ANSWER_MARK = '\uE000unfinished-answer\uE000';
+
 export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
   maxImagesPerMessage: MAX_IMAGES_PER_MESSAGE.smolvlm,
 
@@ -119,6 +126,8 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
     const tokenizer = model.processor.tokenizer!;
     const detail = offeredDetail(requestedDetail, model.entry.details);
     const promptImages: { id: string; image: ImageSize; plan: ImagePlan }[] = [];
+    const last = conversation.at(-1);
+    const unfinished = last?.role === 'assistant' && last.unfinished ? last : undefined;
     const messages = conversation.map((turn: ChatTurn) => {
       const turnImages = turn.role === 'user' ? (turn.images ?? []) : [];
       if (turnImages.length > this.maxImagesPerMessage) {
@@ -132,13 +141,21 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
         if (!image) throw new InvalidRequestError(`Image ${id} was not sent to the worker.`);
         promptImages.push({ id, image, plan: planImage(image.width, image.height, detail, model.device, model.entry.geometry) });
       }
-      const text = neutralizeSpecialTokens(turn.role === 'assistant' ? turn.text.trimStart() : turn.text);
+      const text = turn === unfinished ? UNFINISHED_ANSWER_MARK : neutralizeSpecialTokens(turn.role === 'assistant' ? turn.text.trimStart() : turn.text);
       return {
         role: turn.role,
         content: [...turnImages.map(() => ({ type: 'image' })), { type: 'text', text }],
       };
     });
-    const template = tokenizer.apply_chat_template(messages as never, { tokenize: false, add_generation_prompt: true }) as string;
+    let template = tokenizer.apply_chat_template(messages as never, { tokenize: false, add_generation_prompt: !unfinished }) as string;
+    if (unfinished) {
+      // "…User: question<end_of_utterance>\nAssistant: partial answer": the generation prompt then
+      // the text so far, without the end of utterance the template closes a turn with, so the
+      // model writes on from it. The question's own prompt is a prefix of this one: its KV cache is reused.
+      const at = template.lastIndexOf(UNFINISHED_ANSWER_MARK);
+      if (at < 0) throw new InvalidRequestError(`The chat template of ${model.entry.name} left out the answer to continue.`);
+      template = template.slice(0, at) + neutralizeSpecialTokens(unfinished.text.trimStart());
+    }
     const parts = template.split('<image>');
     if (parts.length !== promptImages.length + 1) {
       throw new InvalidRequestError(`The chat template produced ${parts.length - 1} image slots for ${promptImages.length} images.`);

@@ -4,7 +4,7 @@
  */
 import { Tensor } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
-import { ContextOverflowError, GenerationBusyError, InvalidLogitsError, ModelDownloadError, ModelLoadError, ModelNotLoadedError, WebGpuUnavailableError } from '../errors.ts';
+import { ContextOverflowError, GenerationBusyError, InvalidLogitsError, InvalidRequestError, ModelDownloadError, ModelLoadError, ModelNotLoadedError, WebGpuUnavailableError } from '../errors.ts';
 import type { LoadedModel, PreparedPrompt, VlmFamily } from '../families/family.ts';
 import { mergeRegistry } from '../models/registry.ts';
 import type { ChatTurn, Device, GenerateOptions, LoadProgress, WebGpuCapabilities } from '../protocol.ts';
@@ -164,6 +164,24 @@ describe('VlmEngine generate', () => {
     const again = await engine.generate(question, greedy(3), () => undefined);
     expect(again.timings.reusedPromptTokens).toBe(3);
     expect(again.tokenIds).toEqual(first.tokenIds);
+  });
+
+  it('continues an unfinished answer, its text kept as the model wrote it; an unfinished turn elsewhere is refused', async () => {
+    const { engine } = engineWith(noGpu);
+    await engine.load('counting', {}, () => undefined);
+    const pieces: string[] = [];
+    const result = await engine.generate([...question, { role: 'assistant', text: 'w4 w5', unfinished: true }], greedy(3), (piece) => pieces.push(piece));
+    // The leading space is part of the continuation: it goes right after "w5".
+    expect(result).toMatchObject({ finishReason: 'length', tokenIds: [4, 5, 6], text: ' w4 w5 w6' });
+    expect(pieces.join('')).toBe(result.text);
+
+    const refused = [
+      [{ role: 'assistant', text: 'w4' }],
+      [...question, { role: 'assistant', text: 'w4', unfinished: true }, { role: 'user', text: 'More' }],
+      [{ role: 'user', text: 'Count', unfinished: true }],
+    ] satisfies ChatTurn[][];
+    for (const conversation of refused) await expect(engine.generate(conversation, greedy(3), () => undefined)).rejects.toThrow(InvalidRequestError);
+    expect(engine.status().running).toBe(false);
   });
 
   it('an interrupt stops at the next step and keeps the partial text', async () => {

@@ -263,7 +263,7 @@ export class VlmEngine implements VlmWorkerApi {
   async generate(conversation: ChatTurn[], options: GenerateOptions, onToken: TokenCallback): Promise<GenerateResult> {
     // Synchronous up to here: an interrupt posted right after this call finds the run started.
     const loaded = this.#begin(conversation, options);
-    const run = new GenerationRun(loaded.model.decode, onToken);
+    const run = new GenerationRun(loaded.model.decode, onToken, { continuing: conversation.at(-1)!.unfinished === true });
     try {
       const prepared = await this.#prepare(loaded, run, conversation, options);
       // An interrupt queued right behind the call is taken before the prefill, the costliest step.
@@ -284,8 +284,13 @@ export class VlmEngine implements VlmWorkerApi {
     if (this.#running) throw new GenerationBusyError('A generation is already running. Stop it or wait for it to finish.');
     const loaded = this.#requireLoaded();
     validateGenerateOptions(options);
-    if (!Array.isArray(conversation) || conversation.length === 0 || conversation.at(-1)?.role !== 'user') {
-      throw new InvalidRequestError('The conversation must end with a user turn.');
+    if (!Array.isArray(conversation) || conversation.length === 0) throw new InvalidRequestError('The conversation is empty.');
+    const last = conversation.at(-1)!;
+    if (last.role !== 'user' && !(last.role === 'assistant' && last.unfinished)) {
+      throw new InvalidRequestError('The conversation must end with a user turn, or with an unfinished answer to continue.');
+    }
+    if (conversation.some((turn, index) => turn.unfinished && (turn.role !== 'assistant' || index !== conversation.length - 1))) {
+      throw new InvalidRequestError('Only the last turn, an answer, can be unfinished.');
     }
     this.#running = true;
     this.#interruptRequested = false;

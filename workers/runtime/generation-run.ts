@@ -17,7 +17,11 @@ export class GenerationRun {
   private readonly stream: IncrementalDetokenizer;
   private readonly pieces: PieceSender;
 
-  constructor(decode: (ids: number[]) => string, onToken: TokenCallback) {
+  /** The run continues an unfinished answer: its text is appended to that answer as it is. */
+  private readonly continuing: boolean;
+
+  constructor(decode: (ids: number[]) => string, onToken: TokenCallback, { continuing = false } = {}) {
+    this.continuing = continuing;
     this.stream = new IncrementalDetokenizer(decode);
     // Decoding never waits for the page; the result waits for the last piece (its port is not the
     // callback's), so the page never sees the end before all of the text.
@@ -45,7 +49,7 @@ export class GenerationRun {
       timings.decodeTokensPerSecond = tokenIds.length > 1 ? ((tokenIds.length - 1) * 1000) / timings.decodeMs : 0;
     }
     timings.totalMs = performance.now() - this.started;
-    return { text: this.text.trim() === '' ? '' : this.text.replace(/^\s+/, ''), finishReason, timings, tokenIds };
+    return { text: this.answerText(), finishReason, timings, tokenIds };
   }
 
   /** The result of a run that failed after producing text: what it had, and why it ended. */
@@ -53,7 +57,16 @@ export class GenerationRun {
     this.timings.newTokens = this.tokenIds.length;
     this.timings.totalMs = performance.now() - this.started;
     await this.pieces.drained();
-    return { text: this.text.replace(/^\s+/, ''), finishReason: 'error', timings: this.timings, tokenIds: this.tokenIds, error };
+    return { text: this.answerText(), finishReason: 'error', timings: this.timings, tokenIds: this.tokenIds, error };
+  }
+
+  /**
+   * A new answer without the space the model writes after "Assistant:". A continuation keeps it:
+   * " blue" goes after "The sea is" as the model wrote it.
+   */
+  private answerText(): string {
+    if (this.continuing) return this.text;
+    return this.text.trim() === '' ? '' : this.text.replace(/^\s+/, '');
   }
 
   private emit(piece: string, tokens: number): void {
