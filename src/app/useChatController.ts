@@ -48,11 +48,11 @@ export function useChatController(): ChatController {
   useLayoutEffect(() => {
     settingsRef.current = settings;
   });
-  const { notices, notify, dismissNotice } = useNotices();
+  const { notices, notify, setStanding, dismissNotice } = useNotices();
 
   const model = useModelRuntime(settings, settingsRef, updateSettings, notify, busyRef);
   const { dispatchRuntime, ensureModel, selectedModelId } = model;
-  const conversations = useConversations(notify);
+  const conversations = useConversations(notify, setStanding);
   const { chatRef, dispatchChat } = conversations;
   const runner = useAnswerRunner({ bridge, ensureModel, settingsRef, busyRef, dispatchChat, dispatchRuntime });
   const questions = useQuestions({ runner, chatRef, dispatchChat, selectedModelId, notify });
