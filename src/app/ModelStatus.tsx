@@ -1,10 +1,11 @@
 /**
  * Above the conversation, what stands between the person and an answer: the selected model's
- * files not yet on this device while offline, and loading it (progress, consent to download, retry).
+ * files not yet on this device while offline, and loading it (progress, consent to download, retry),
+ * with the reason when models cannot be stored here.
  */
 import { useEffect, useState } from 'react';
 import { LoadStatus } from '../models/index.ts';
-import { downloadStatus, OfflineNotice } from '../pwa/index.ts';
+import { downloadStatus, modelStorageStatus, OfflineNotice } from '../pwa/index.ts';
 import type { Capabilities, DeviceRequest, ModelEntry } from '../../workers/protocol.ts';
 import type { ChatController } from './useChatController.ts';
 
@@ -24,9 +25,23 @@ function useMissingBytes(model: ModelEntry | null | undefined, backend: DeviceRe
   return missing;
 }
 
+/** Why models cannot be kept on this device (a private window, storage refused), or null when they can. */
+function useNotStoredReason(): string | null {
+  const [reason, setReason] = useState<string | null>(null);
+  useEffect(() => {
+    let current = true;
+    void modelStorageStatus().then((status) => current && setReason(status.available ? null : status.reason));
+    return () => {
+      current = false;
+    };
+  }, []);
+  return reason;
+}
+
 export function ModelStatus({ chat }: { chat: ChatController }) {
   const { runtime, selectedModel, settings, catalog } = chat;
   const missingBytes = useMissingBytes(selectedModel, settings.backend, catalog.capabilities);
+  const notStoredReason = useNotStoredReason();
   return (
     <>
       {selectedModel && runtime.status !== 'ready' && runtime.status !== 'generating' && <OfflineNotice modelName={selectedModel.name} missingBytes={missingBytes} />}
@@ -40,6 +55,7 @@ export function ModelStatus({ chat }: { chat: ChatController }) {
         onLoad={chat.loadSelectedModel}
         onRetry={chat.retryLoad}
         onUseBuiltIn={chat.selectModel}
+        notStoredReason={notStoredReason}
       />
     </>
   );

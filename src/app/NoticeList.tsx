@@ -1,4 +1,4 @@
-/** The controller's notices, each with a button to dismiss it. */
+/** The controller's notices, each with a button to dismiss it (a standing one goes when its condition ends). */
 import { CloseIcon } from '../lib/icons.tsx';
 import type { Notice } from './useNotices.ts';
 
@@ -9,9 +9,11 @@ export function NoticeList({ notices, onDismiss }: { notices: Notice[]; onDismis
       {notices.map((notice) => (
         <p key={notice.id} className={`notice ${notice.tone}`}>
           <span>{notice.text}</span>
-          <button type="button" className="icon-button small" aria-label="Dismiss notice" onClick={() => onDismiss(notice.id)}>
-            <CloseIcon />
-          </button>
+          {!notice.standing && (
+            <button type="button" className="icon-button small" aria-label="Dismiss notice" onClick={() => onDismiss(notice.id)}>
+              <CloseIcon />
+            </button>
+          )}
         </p>
       ))}
     </div>

@@ -2,14 +2,15 @@
 /**
  * The answer runner with a scripted bridge and model: whatever happens (a stop while the model
  * loads, a load that fails, a worker error, a thrown call), each run dispatches exactly one
- * terminal action for its answer and the page stops being busy.
+ * terminal action for its answer and the page stops being busy. Under the `auto` backend, invalid
+ * numbers from the GPU make it answer again on the CPU.
  */
 import { act, useLayoutEffect } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PageTurn } from '../bridge/index.ts';
 import type { ConversationAction } from '../chat/conversation.ts';
-import { DEFAULT_SETTINGS } from '../settings/index.ts';
+import { DEFAULT_SETTINGS, type Settings } from '../settings/index.ts';
 import { zeroTimings, type GenerateResult, type LoadResult } from '../../workers/protocol.ts';
 import type { RuntimeAction } from './runtime-state.ts';
 import { useAnswerRunner, type AnswerRunner, type AnswerRunnerDeps } from './useAnswerRunner.ts';
@@ -34,14 +35,27 @@ function Probe() {
 }
 
 /** Makes the model load and the generate call controllable. */
-function script({ ensureModel = async () => loaded, generate }: { ensureModel?: () => Promise<LoadResult>; generate: AnswerRunnerDeps['bridge']['generate'] }) {
+function script({
+  ensureModel = async () => loaded,
+  generate,
+  backend = DEFAULT_SETTINGS.backend,
+}: {
+  ensureModel?: () => Promise<LoadResult>;
+  generate: AnswerRunnerDeps['bridge']['generate'];
+  backend?: Settings['backend'];
+}) {
+  const settingsRef = { current: { ...DEFAULT_SETTINGS, backend } };
   deps = {
     bridge: { generate: vi.fn(generate) },
-    ensureModel,
-    settingsRef: { current: DEFAULT_SETTINGS },
+    ensureModel: vi.fn(ensureModel),
+    settingsRef,
     busyRef: { current: false },
     dispatchChat: (action) => chat.push(action),
     dispatchRuntime: (action) => runtime.push(action),
+    // As the controller does: the backend setting becomes the CPU.
+    fallBackToCpu: vi.fn(() => {
+      settingsRef.current = { ...settingsRef.current, backend: 'wasm' };
+    }),
   };
   act(() => root.render(<Probe />));
 }
@@ -138,5 +152,59 @@ describe('useAnswerRunner', () => {
     await answer();
     expect(terminal()).toEqual([expect.objectContaining({ type: 'answer-fail', failedOn: 'wasm', error: expect.objectContaining({ message: 'Worker gone.' }) })]);
     expect(runtime).toEqual([{ type: 'generate-start', answerId: 'answer-1' }, { type: 'generate-end' }]);
+  });
+
+  describe('invalid numbers from the GPU (InvalidLogitsError)', () => {
+    const invalidLogits = { name: 'InvalidLogitsError', message: 'NaN logits.', device: 'webgpu', dtype: 'fp16' } as const;
+    /** The model loads on the backend the settings say (auto picks the GPU); on the GPU it computes NaN after a word. */
+    function scriptGpuNaN(backend: Settings['backend']) {
+      script({
+        backend,
+        ensureModel: async () => ({ ...loaded, device: deps.settingsRef.current.backend === 'wasm' ? 'wasm' : 'webgpu' }),
+        generate: async (_turns, _options, onToken) => {
+          if (deps.settingsRef.current.backend !== 'wasm') {
+            onToken('Hal', 1);
+            return result({ text: 'Hal', finishReason: 'error', error: invalidLogits });
+          }
+          onToken('Hello', 1);
+          return result({});
+        },
+      });
+    }
+
+    it('under auto, reloads on the CPU and answers again there, once, saying why', async () => {
+      scriptGpuNaN('auto');
+      await answer();
+      expect(deps.fallBackToCpu).toHaveBeenCalledExactlyOnceWith(invalidLogits);
+      expect(deps.ensureModel).toHaveBeenCalledTimes(2);
+      expect(deps.bridge.generate).toHaveBeenCalledTimes(2);
+      expect(chat).toEqual([
+        { type: 'answer-delta', answerId: 'answer-1', text: 'Hal' },
+        // The GPU's text is dropped: the answer starts over.
+        { type: 'answer-restart', answerId: 'answer-1', text: '' },
+        { type: 'answer-delta', answerId: 'answer-1', text: 'Hello' },
+        expect.objectContaining({ type: 'answer-finish', text: 'Hello', status: 'done', stats: expect.objectContaining({ device: 'wasm' }) }),
+      ]);
+      expect(runtime).toEqual([{ type: 'generate-start', answerId: 'answer-1' }, { type: 'generate-end' }, { type: 'generate-start', answerId: 'answer-1' }, { type: 'generate-end' }]);
+    });
+
+    it('with the GPU chosen by the person, fails the answer and leaves the choice (Run on CPU) to them', async () => {
+      scriptGpuNaN('webgpu');
+      await answer();
+      expect(deps.fallBackToCpu).not.toHaveBeenCalled();
+      expect(deps.bridge.generate).toHaveBeenCalledTimes(1);
+      expect(terminal()).toEqual([expect.objectContaining({ type: 'answer-fail', text: 'Hal', failedOn: 'webgpu', error: invalidLogits })]);
+    });
+
+    it('tries the CPU once: invalid numbers there too fail the answer', async () => {
+      script({
+        backend: 'auto',
+        ensureModel: async () => ({ ...loaded, device: deps.settingsRef.current.backend === 'wasm' ? 'wasm' : 'webgpu' }),
+        generate: async () => result({ text: '', finishReason: 'error', error: { ...invalidLogits, device: deps.settingsRef.current.backend === 'wasm' ? 'wasm' : 'webgpu' } }),
+      });
+      await answer();
+      expect(deps.bridge.generate).toHaveBeenCalledTimes(2);
+      expect(terminal()).toEqual([expect.objectContaining({ type: 'answer-fail', failedOn: 'wasm', error: expect.objectContaining({ name: 'InvalidLogitsError' }) })]);
+    });
   });
 });

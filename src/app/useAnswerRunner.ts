@@ -1,14 +1,16 @@
 /**
  * The one answer produced at a time, from waiting for the model to the last token. Tokens reach the
  * chat once per animation frame, and every run ends in exactly one terminal dispatch (finish or
- * fail), so the UI can never hang in "generating".
+ * fail), so the UI can never hang in "generating". Under the `auto` backend, an answer the GPU
+ * computed invalid numbers for (NaN or infinite logits, InvalidLogitsError) is answered again on
+ * the CPU: the model reloads on WASM, and the person is told why.
  */
 import { useCallback, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import type { PageTurn, VlmBridge } from '../bridge/index.ts';
 import type { AnswerStats, ConversationAction } from '../chat/conversation.ts';
 import { appendText, FrameBatcher } from '../lib/frame-batcher.ts';
 import { generateOptionsFor, type Settings } from '../settings/index.ts';
-import type { GenerationTimings, LoadResult } from '../../workers/protocol.ts';
+import type { ErrorInfo, GenerationTimings, LoadResult } from '../../workers/protocol.ts';
 import { describeError } from '../../workers/errors.ts';
 import type { RuntimeAction } from './runtime-state.ts';
 
@@ -34,6 +36,16 @@ export interface AnswerRunnerDeps {
   busyRef: RefObject<boolean>;
   dispatchChat: (action: ConversationAction) => void;
   dispatchRuntime: (action: RuntimeAction) => void;
+  /**
+   * Switches the backend to the CPU (WASM) for this answer and the next ones, saying why, before
+   * the answer is produced again there. Called only under the `auto` backend.
+   */
+  fallBackToCpu: (reason: ErrorInfo) => void;
+}
+
+/** Whether an answer that failed this way is answered again on the CPU without asking: invalid numbers from the GPU, under `auto`. */
+function retriesOnCpu(error: ErrorInfo, device: LoadResult['device'], backend: Settings['backend']): boolean {
+  return error.name === 'InvalidLogitsError' && device === 'webgpu' && backend === 'auto';
 }
 
 export interface AnswerRunner {
@@ -51,7 +63,7 @@ export interface AnswerRunner {
   settle: () => Promise<void>;
 }
 
-export function useAnswerRunner({ bridge, ensureModel, settingsRef, busyRef, dispatchChat, dispatchRuntime }: AnswerRunnerDeps): AnswerRunner {
+export function useAnswerRunner({ bridge, ensureModel, settingsRef, busyRef, dispatchChat, dispatchRuntime, fallBackToCpu }: AnswerRunnerDeps): AnswerRunner {
   const [activeAnswerId, setActiveAnswerId] = useState<string | null>(null);
   const runRef = useRef<AnswerRun | null>(null);
   useLayoutEffect(() => {
@@ -63,35 +75,44 @@ export function useAnswerRunner({ bridge, ensureModel, settingsRef, busyRef, dis
       const run: AnswerRun = { answerId, promise: Promise.resolve(), abort: new AbortController() };
       const { signal } = run.abort;
       run.promise = (async () => {
-        let loaded: LoadResult;
-        try {
-          loaded = await ensureModel();
-        } catch (error) {
-          dispatchChat({ type: 'answer-fail', answerId, error: describeError(error) });
-          return;
-        }
-        if (signal.aborted) {
-          dispatchChat({ type: 'answer-finish', answerId, text: keptText, status: 'stopped', finishReason: 'stopped' });
-          return;
-        }
-        dispatchRuntime({ type: 'generate-start', answerId });
-        const batcher = new FrameBatcher((text: string) => dispatchChat({ type: 'answer-delta', answerId, text }), appendText);
-        try {
-          const result = await bridge.generate(turns, generateOptionsFor(settingsRef.current), (piece) => piece && batcher.push(piece), { signal });
-          batcher.flush();
-          const stats = statsFrom(result.timings, loaded.device);
-          if (result.finishReason === 'error') {
-            const error = result.error ?? { name: 'Error', message: 'The answer failed.' };
-            dispatchChat({ type: 'answer-fail', answerId, error, text: keptText + result.text, failedOn: loaded.device, stats });
-          } else {
-            const status = result.finishReason === 'stopped' ? 'stopped' : 'done';
-            dispatchChat({ type: 'answer-finish', answerId, text: keptText + result.text, status, finishReason: result.finishReason, stats });
+        // At most two attempts: the second on the CPU, after the GPU computed invalid numbers.
+        for (let attempt = 1; ; attempt++) {
+          let loaded: LoadResult;
+          try {
+            loaded = await ensureModel();
+          } catch (error) {
+            dispatchChat({ type: 'answer-fail', answerId, error: describeError(error) });
+            return;
           }
-        } catch (error) {
-          batcher.dispose();
-          dispatchChat({ type: 'answer-fail', answerId, error: describeError(error), failedOn: loaded.device });
-        } finally {
-          dispatchRuntime({ type: 'generate-end' });
+          if (signal.aborted) {
+            dispatchChat({ type: 'answer-finish', answerId, text: keptText, status: 'stopped', finishReason: 'stopped' });
+            return;
+          }
+          dispatchRuntime({ type: 'generate-start', answerId });
+          const batcher = new FrameBatcher((text: string) => dispatchChat({ type: 'answer-delta', answerId, text }), appendText);
+          let cpuRetry: ErrorInfo | null = null;
+          try {
+            const result = await bridge.generate(turns, generateOptionsFor(settingsRef.current), (piece) => piece && batcher.push(piece), { signal });
+            batcher.flush();
+            const stats = statsFrom(result.timings, loaded.device);
+            if (result.finishReason === 'error') {
+              const error = result.error ?? { name: 'Error', message: 'The answer failed.' };
+              if (attempt === 1 && !signal.aborted && retriesOnCpu(error, loaded.device, settingsRef.current.backend)) cpuRetry = error;
+              else dispatchChat({ type: 'answer-fail', answerId, error, text: keptText + result.text, failedOn: loaded.device, stats });
+            } else {
+              const status = result.finishReason === 'stopped' ? 'stopped' : 'done';
+              dispatchChat({ type: 'answer-finish', answerId, text: keptText + result.text, status, finishReason: result.finishReason, stats });
+            }
+          } catch (error) {
+            batcher.dispose();
+            dispatchChat({ type: 'answer-fail', answerId, error: describeError(error), failedOn: loaded.device });
+          } finally {
+            dispatchRuntime({ type: 'generate-end' });
+          }
+          if (!cpuRetry) return;
+          // The text the GPU produced is not trusted: the answer starts over on the CPU.
+          fallBackToCpu(cpuRetry);
+          dispatchChat({ type: 'answer-restart', answerId, text: keptText });
         }
       })().finally(() => {
         if (runRef.current !== run) return;
@@ -103,7 +124,7 @@ export function useAnswerRunner({ bridge, ensureModel, settingsRef, busyRef, dis
       busyRef.current = true;
       setActiveAnswerId(answerId);
     },
-    [bridge, busyRef, dispatchChat, dispatchRuntime, ensureModel, settingsRef],
+    [bridge, busyRef, dispatchChat, dispatchRuntime, ensureModel, fallBackToCpu, settingsRef],
   );
 
   const stop = useCallback(() => {

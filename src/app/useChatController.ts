@@ -10,7 +10,7 @@ import type { ModelEntry } from '../models/catalog.ts';
 import type { ModelCatalog } from '../models/useModelCatalog.ts';
 import { useSettings, type Settings } from '../settings/index.ts';
 import type { ConversationSummary } from '../storage/index.ts';
-import type { DeviceRequest } from '../../workers/protocol.ts';
+import type { DeviceRequest, ErrorInfo } from '../../workers/protocol.ts';
 import type { RuntimeState } from './runtime-state.ts';
 import { useAnswerRunner } from './useAnswerRunner.ts';
 import { useChatSwitching, type ChatSwitching } from './useChatSwitching.ts';
@@ -40,6 +40,12 @@ export interface ChatController extends Questions, ChatSwitching {
   retryLoad: (device?: DeviceRequest) => void;
 }
 
+/** Why an answer was produced again on the CPU (useAnswerRunner's automatic fallback under `auto`). */
+export function cpuFallbackNotice(reason: ErrorInfo): string {
+  const weights = reason.name === 'InvalidLogitsError' ? ` with ${reason.dtype} weights` : '';
+  return `The GPU computed invalid numbers for this answer (WebGPU${weights}), so the model was reloaded on the CPU and answered again there. The backend is now CPU; change it in Settings.`;
+}
+
 export function useChatController(): ChatController {
   const bridge = useBridge();
   const [settings, updateSettings] = useSettings();
@@ -48,17 +54,12 @@ export function useChatController(): ChatController {
   useLayoutEffect(() => {
     settingsRef.current = settings;
   });
-  const { notices, notify, dismissNotice } = useNotices();
+  const { notices, notify, setStanding, dismissNotice } = useNotices();
 
   const model = useModelRuntime(settings, settingsRef, updateSettings, notify, busyRef);
   const { dispatchRuntime, ensureModel, selectedModelId } = model;
-  const conversations = useConversations(notify);
+  const conversations = useConversations(notify, setStanding);
   const { chatRef, dispatchChat } = conversations;
-  const runner = useAnswerRunner({ bridge, ensureModel, settingsRef, busyRef, dispatchChat, dispatchRuntime });
-  const questions = useQuestions({ runner, chatRef, dispatchChat, selectedModelId, notify });
-  const switching = useChatSwitching(bridge, conversations, runner.settle);
-  const { regenerate } = questions;
-
   const switchBackend = useCallback(
     (device: DeviceRequest) => {
       updateSettings({ backend: device });
@@ -67,6 +68,19 @@ export function useChatController(): ChatController {
     },
     [updateSettings],
   );
+
+  const fallBackToCpu = useCallback(
+    (reason: ErrorInfo) => {
+      switchBackend('wasm');
+      notify(cpuFallbackNotice(reason), 'warning');
+    },
+    [notify, switchBackend],
+  );
+
+  const runner = useAnswerRunner({ bridge, ensureModel, settingsRef, busyRef, dispatchChat, dispatchRuntime, fallBackToCpu });
+  const questions = useQuestions({ runner, chatRef, dispatchChat, selectedModelId, notify });
+  const switching = useChatSwitching(bridge, conversations, runner.settle);
+  const { regenerate } = questions;
 
   const runOnCpu = useCallback(
     (answerId: string) => {

@@ -119,6 +119,13 @@ describe('an answer cut short by a reload, and continued', () => {
     expect(state.conversation.messages[1]).toMatchObject({ status: 'stopped', stoppedBy: 'person', text: 'The sea is blue' });
   });
 
+  it('restarts a running answer from the text kept, dropping what streamed and why it stopped', () => {
+    let state = { conversation: streaming().conversation, revision: 5 };
+    state = conversationReducer(state, { type: 'answer-restart', answerId: 'a1', text: '' });
+    expect(state.revision).toBe(6);
+    expect(state.conversation.messages[1]).toEqual({ id: 'a1', role: 'assistant', text: '', status: 'pending', createdAt: 2, modelId: 'm' });
+  });
+
   it('continues only the last answer, and only one stopped with text', () => {
     let state = conversationReducer(start(), { type: 'ask', user: user('u1', 'q'), answer: answer('a1') });
     const pending = conversationReducer(state, { type: 'continue', answerId: 'a1' });

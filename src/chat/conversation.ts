@@ -70,6 +70,8 @@ export type ConversationAction =
   | { type: 'rerun'; userId: string; answer: AssistantMessage; text?: string }
   /** The last answer, stopped with some text, goes on from that text (pending again, text kept). */
   | { type: 'continue'; answerId: string }
+  /** The running answer starts over from `text` (pending again): its attempt so far is dropped, as when it is answered again on another backend. */
+  | { type: 'answer-restart'; answerId: string; text: string }
   | { type: 'answer-delta'; answerId: string; text: string }
   | { type: 'answer-finish'; answerId: string; text: string; status: 'done' | 'stopped'; finishReason: FinishReason; stats?: AnswerStats }
   | { type: 'answer-fail'; answerId: string; error: ErrorInfo; text?: string; failedOn?: Device; stats?: AnswerStats };
@@ -135,6 +137,8 @@ export function conversationReducer(state: ConversationState, action: Conversati
         true,
       );
     }
+    case 'answer-restart':
+      return updateAnswer(state, action.answerId, ({ id, role, createdAt, modelId }) => ({ id, role, createdAt, modelId, text: action.text, status: 'pending' }), true);
     case 'answer-delta':
       return updateAnswer(state, action.answerId, (answer) => ({ ...answer, status: 'streaming', text: answer.text + action.text }), false);
     case 'answer-finish':

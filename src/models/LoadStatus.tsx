@@ -2,7 +2,9 @@
  * What the model is doing, never a silent spinner: before a Hub download its size and a button,
  * with the built-in model offered beside it (it needs no download); while loading the phase,
  * total and per-file bytes, rate and time left; after a failure the reason with Retry (Run on CPU
- * when the GPU was the problem, and the built-in model when a download could not be made).
+ * when the GPU was the problem, and the built-in model when a download could not be made). Where
+ * models cannot be stored (a private window, storage refused), the reason is said here too, before,
+ * during and after the load: the model then lives in memory only and downloads again next visit.
  */
 import { formatBytes, formatDuration, formatRate } from '../lib/format.ts';
 import { WarningIcon } from '../lib/icons.tsx';
@@ -38,6 +40,7 @@ export function LoadStatus({
   onLoad,
   onRetry,
   onUseBuiltIn,
+  notStoredReason = null,
 }: {
   runtime: RuntimeState;
   models: ModelEntry[] | null;
@@ -49,9 +52,19 @@ export function LoadStatus({
   onRetry: (device?: DeviceRequest) => void;
   /** Switches to another model (here: the built-in one, which then loads at once). */
   onUseBuiltIn: (id: string) => void;
+  /** Why downloaded models cannot be kept on this device (modelStorageStatus), or null when they can. */
+  notStoredReason?: string | null;
 }) {
   const nameOf = (id: string) => models?.find((entry) => entry.id === id)?.name ?? id;
   const builtIn = models?.find((entry) => entry.builtIn) ?? null;
+  const notStored = notStoredReason && (
+    <p className="load-status-storage">
+      <WarningIcon />
+      <span>
+        <strong>Models are kept in memory only here.</strong> {notStoredReason}
+      </span>
+    </p>
+  );
 
   if (runtime.status === 'loading-model') {
     const progress = runtime.progress;
@@ -85,6 +98,7 @@ export function LoadStatus({
         ) : (
           <progress className="load-total" aria-label="Preparing the model" />
         )}
+        {notStored}
         {progress && progress.files.length > 0 && (
           <details className="load-files">
             <summary>Files ({progress.files.filter((file) => file.done).length} of {progress.files.length} done)</summary>
@@ -135,7 +149,14 @@ export function LoadStatus({
   }
 
   const loadedId = runtime.status === 'ready' || runtime.status === 'generating' ? runtime.model.modelId : null;
-  if (!selected || loadedId === selected.id) return null;
+  if (!selected) return null;
+  if (loadedId === selected.id) {
+    return notStored ? (
+      <section className="load-status idle" aria-label="Model storage">
+        {notStored}
+      </section>
+    ) : null;
+  }
   const facts = modelFacts(selected, backend, capabilities, cache[selected.id]);
   // First run: the Hub download needs the person's go-ahead; the built-in model does not.
   const offerBuiltIn = builtIn !== null && !facts.ready;
@@ -167,6 +188,7 @@ export function LoadStatus({
           No download: {builtIn.name} is part of this app. {builtIn.knows}
         </p>
       )}
+      {notStored}
     </section>
   );
 }

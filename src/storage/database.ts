@@ -3,6 +3,8 @@
  * share. Version 2 added `drafts` and `streaming-answers`; an upgrade only ever adds what is
  * missing, so the chats stored by an older version stay.
  */
+import { DatabaseBlockedError, DatabaseRefusedError } from './save-failure.ts';
+
 export const DB_NAME = 'vlm-chat';
 const DB_VERSION = 2;
 export const CONVERSATIONS = 'conversations';
@@ -27,9 +29,25 @@ export function done(tx: IDBTransaction): Promise<void> {
   });
 }
 
-/** A connection to the database, opened on first use (and again after another tab upgraded it). */
+/** Why the database would not open, as the error the save failure names (see save-failure.ts). */
+function openFailure(error: DOMException | null): Error {
+  if (!error) return new DatabaseRefusedError('UnknownError', 'Could not open IndexedDB');
+  // A database already newer than this code, and a full disk, are said as such; anything else
+  // (InvalidStateError, SecurityError, UnknownError) means storage is refused here.
+  if (error.name === 'VersionError' || error.name === 'QuotaExceededError') return error;
+  return new DatabaseRefusedError(error.name, error.message);
+}
+
+/**
+ * A connection to the database, opened on first use. A failed open is tried again on the next
+ * use; a connection another tab needs closed for its upgrade (`versionchange`) is closed and
+ * reopened on the next use; an open blocked by another tab's older connection rejects at once
+ * with DatabaseBlockedError, and its connection is used once the other tab lets go.
+ */
 export class Database {
   private db: Promise<IDBDatabase> | null = null;
+  /** An open request waiting for another tab to close its older connection. */
+  private blocked = false;
 
   constructor(
     private readonly factory: IDBFactory,
@@ -37,8 +55,18 @@ export class Database {
   ) {}
 
   open(): Promise<IDBDatabase> {
-    this.db ??= new Promise((resolve, reject) => {
-      const req = this.factory.open(this.name, DB_VERSION);
+    if (this.db) return this.db;
+    if (this.blocked) return Promise.reject(new DatabaseBlockedError());
+    const opening = new Promise<IDBDatabase>((resolve, reject) => {
+      let req: IDBOpenDBRequest;
+      try {
+        req = this.factory.open(this.name, DB_VERSION);
+      } catch (error) {
+        // Some browsers throw here instead of failing the request (SecurityError in an opaque origin).
+        reject(openFailure(error instanceof DOMException ? error : null));
+        return;
+      }
+      let rejectedAsBlocked = false;
       req.onupgradeneeded = () => {
         const db = req.result;
         if (!db.objectStoreNames.contains(CONVERSATIONS)) db.createObjectStore(CONVERSATIONS, { keyPath: 'id' });
@@ -48,14 +76,38 @@ export class Database {
       };
       req.onsuccess = () => {
         const db = req.result;
+        this.blocked = false;
+        const connection = rejectedAsBlocked ? Promise.resolve(db) : opening;
+        const forget = () => {
+          if (this.db === connection) this.db = null;
+        };
         // A newer version of the app in another tab wants to upgrade: let it, and reopen on next use.
-        db.onversionchange = () => this.close();
-        resolve(db);
+        db.onversionchange = () => {
+          db.close();
+          forget();
+        };
+        // The browser closed it (site data cleared, disk gone): reopen on next use.
+        db.onclose = forget;
+        if (!rejectedAsBlocked) resolve(db);
+        else if (this.db === null) this.db = connection;
+        else db.close();
       };
-      req.onerror = () => reject(req.error ?? new Error('Could not open IndexedDB'));
-      req.onblocked = () => reject(new Error('IndexedDB is blocked by another tab with an older version of this app.'));
+      req.onerror = () => {
+        this.blocked = false;
+        reject(openFailure(req.error));
+      };
+      req.onblocked = () => {
+        // The request stays queued and succeeds once the other tab closes; until then, say why.
+        this.blocked = true;
+        rejectedAsBlocked = true;
+        reject(new DatabaseBlockedError());
+      };
     });
-    return this.db;
+    this.db = opening;
+    opening.catch(() => {
+      if (this.db === opening) this.db = null;
+    });
+    return opening;
   }
 
   close(): void {
