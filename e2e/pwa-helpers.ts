@@ -39,6 +39,39 @@ export async function openControlled(page: Page, url: string): Promise<void> {
   });
 }
 
+/** One change recorded by `recordShown`: what was shown, and when (the page's clock, ms). */
+export interface Shown {
+  value: string;
+  at: number;
+}
+
+/**
+ * Records what the chat page shows at `selector` from now on: its `attribute` (or its text), or
+ * 'none' while absent, each change once; the returned function reads the record. A state that
+ * lasts less than a poll (a retry that fails at once) is still recorded.
+ */
+export async function recordShown(page: Page, selector: string, attribute?: string): Promise<() => Promise<Shown[]>> {
+  const key = `shown:${selector}:${attribute ?? 'text'}`;
+  await page.evaluate(
+    ({ key, selector, attribute }) => {
+      const seen: { value: string; at: number }[] = [];
+      (window as unknown as Record<string, typeof seen>)[key] = seen;
+      const note = () => {
+        const element = document.querySelector(selector);
+        const value = element ? ((attribute ? element.getAttribute(attribute) : element.textContent) ?? '') : 'none';
+        if (seen.at(-1)?.value !== value) seen.push({ value, at: performance.now() });
+      };
+      note();
+      new MutationObserver(note).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    },
+    { key, selector, attribute },
+  );
+  return () => page.evaluate((key) => (window as unknown as Record<string, Shown[]>)[key]!, key);
+}
+
+/** A string matched literally inside a RegExp. */
+export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** Per file, the last progress the page saw. */
 export type FileProgressSeen = Record<string, { loaded: number; total: number; done: boolean }>;
 

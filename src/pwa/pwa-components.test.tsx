@@ -73,6 +73,14 @@ describe('OfflineNotice', () => {
     await render(<OfflineNotice modelName="SmolVLM 256M" missingBytes={0} />);
     expect(container.textContent).toBe('');
   });
+
+  it('believes a download that reached no server over navigator.onLine', async () => {
+    vi.spyOn(navigator, 'onLine', 'get').mockImplementation(() => true);
+    await render(<OfflineNotice modelName="SmolVLM 256M" missingBytes={263_439_985} />);
+    expect(container.textContent).toBe('');
+    await render(<OfflineNotice modelName="SmolVLM 256M" missingBytes={263_439_985} unreachable />);
+    expect(container.textContent).toBe('You are offline. Connect to download SmolVLM 256M (263 MB).');
+  });
 });
 
 describe('ModelsStoragePanel', () => {
