@@ -1,21 +1,10 @@
-/** Shared steps of the PWA tests: open the app under its service worker, load, ask, read storage. */
+/** Shared steps of the PWA tests: open the app under its service worker, load, ask, read storage, record what the page shows. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import type { Fault } from './pwa-server.ts';
 import { TEST_MODEL_ID } from './fixtures.ts';
 import type { GenerateResult, LoadProgress, LoadResult } from '../workers/protocol.ts';
-
-declare global {
-  interface Window {
-    /** src/pwa/app-pwa.ts' controller (its types live in the page's project). */
-    vlmPwa: {
-      state(): { kind: 'current' | 'available' | 'reloading' };
-      applyUpdate(): Promise<'reloading' | 'busy' | 'no-update'>;
-      checkForUpdate(): Promise<void>;
-    };
-  }
-}
 
 /** The production build under test (playwright.config.ts' E2E_DIST). */
 export const DIST = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');
