@@ -2,9 +2,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import type { FileSpec } from './chat-helpers.ts';
 import type { Fault } from './pwa-server.ts';
 import { TEST_MODEL_ID } from './fixtures.ts';
 import type { GenerateResult, LoadProgress, LoadResult } from '../workers/protocol.ts';
+
+/** A red circle at the top left and a blue square at the bottom right, for the built-in model (scripts/image-fixtures/make.py). */
+export const shapesScene: FileSpec = { name: 'scene.webp', mimeType: 'image/webp', buffer: readFileSync(path.join(import.meta.dirname, 'fixtures', 'formats', 'scene.webp')) };
 
 /** The production build under test (playwright.config.ts' E2E_DIST). */
 export const DIST = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');

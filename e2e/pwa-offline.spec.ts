@@ -6,16 +6,11 @@
  * Offline with the model not downloaded, the chat page is read as a person reads it: the offline
  * notice, the load error, Retry, and the built-in model that answers without a connection.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { BUILT_IN_MODEL } from '../workers/models/registry.ts';
 import { ask as askInPage, pickFiles, presetSettings, thumbnails, waitForModelReady } from './chat-helpers.ts';
 import { expect, test, TEST_MODEL_ID, TEST_MODEL_NAME } from './fixtures.ts';
-import { ask, DIST, escapeRegExp, loadTestModel, openControlled, recordShown, storedModelFiles, testModelFiles } from './pwa-helpers.ts';
+import { ask, DIST, escapeRegExp, loadTestModel, openControlled, recordShown, shapesScene, storedModelFiles, testModelFiles } from './pwa-helpers.ts';
 import { startPwaServer, type PwaServer } from './pwa-server.ts';
-
-/** A red circle at the top left and a blue square at the bottom right (scripts/image-fixtures/make.py). */
-const scene = { name: 'scene.webp', mimeType: 'image/webp', buffer: readFileSync(path.join(import.meta.dirname, 'fixtures', 'formats', 'scene.webp')) };
 
 let server: PwaServer;
 test.beforeEach(async ({ browserName: _browserName }, testInfo) => {
@@ -95,7 +90,7 @@ test('offline with the model not downloaded: the page says so, Retry says it aga
   await expect(page.getByRole('button', { name: `Model: ${BUILT_IN_MODEL.name}` })).toBeVisible();
   expect((await noticeSeen()).filter((shown) => shown.value.includes(BUILT_IN_MODEL.name))).toEqual([]);
   await expect(offlineNotice).toHaveCount(0);
-  await pickFiles(page, [scene]);
+  await pickFiles(page, [shapesScene]);
   await expect(thumbnails(page)).toHaveCount(1);
   expect(await askInPage(page, 'What colour is the circle?')).toMatch(/^red\.?$/i);
 });

@@ -5,17 +5,12 @@
  * meanwhile is kept, and with room again Retry loads the model. The quota is the browser's own,
  * lowered through the DevTools protocol.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { BUILT_IN_MODEL } from '../workers/models/registry.ts';
 import { answers, ask, pickFiles, presetSettings, questions, thumbnails, waitForModelReady } from './chat-helpers.ts';
 import { expect, test, TEST_MODEL_NAME } from './fixtures.ts';
-import { DIST, escapeRegExp, openControlled, storedModelFiles } from './pwa-helpers.ts';
+import { DIST, escapeRegExp, openControlled, shapesScene, storedModelFiles } from './pwa-helpers.ts';
 import { startPwaServer } from './pwa-server.ts';
-
-/** A red circle at the top left and a blue square at the bottom right (scripts/image-fixtures/make.py). */
-const scene = { name: 'scene.webp', mimeType: 'image/webp', buffer: readFileSync(path.join(import.meta.dirname, 'fixtures', 'formats', 'scene.webp')) };
 
 async function chooseModel(page: Page, current: string, name: string): Promise<void> {
   await page.getByRole('button', { name: `Model: ${current}` }).click();
@@ -52,7 +47,7 @@ test('quota exceeded: the load status names the file and the sizes and says what
     // The page stays usable: the built-in model, offered beside the error, loads and answers about an image.
     await failed.getByRole('button', { name: `Use the built-in ${BUILT_IN_MODEL.name}` }).click();
     await waitForModelReady(page);
-    await pickFiles(page, [scene]);
+    await pickFiles(page, [shapesScene]);
     await expect(thumbnails(page)).toHaveCount(1);
     expect(await ask(page, 'What colour is the circle?')).toMatch(/^red\.?$/i);
 
