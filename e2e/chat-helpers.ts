@@ -17,6 +17,13 @@ export const SETTINGS_KEY = 'vlm-chat.settings.v1';
 
 /** Opens the chat on a model (the test model by default) with the given settings, and waits until the model is ready. */
 export async function openChat(page: Page, settings: Record<string, unknown> = {}, { waitForModel = true, model = TEST_MODEL_ID } = {}): Promise<void> {
+  await presetSettings(page, settings);
+  await page.goto(`/?model=${model}`);
+  if (waitForModel) await waitForModelReady(page);
+}
+
+/** The settings the page finds on its first visit in this test (short answers, low detail, plus `settings`). */
+export async function presetSettings(page: Page, settings: Record<string, unknown> = {}): Promise<void> {
   await page.addInitScript(
     ({ key, value }) => {
       // Only on the first visit of this test: a reload must see what the page saved itself.
@@ -27,8 +34,6 @@ export async function openChat(page: Page, settings: Record<string, unknown> = {
     },
     { key: SETTINGS_KEY, value: { maxNewTokens: 24, detail: 'low', ...settings } },
   );
-  await page.goto(`/?model=${model}`);
-  if (waitForModel) await waitForModelReady(page);
 }
 
 export async function waitForModelReady(page: Page): Promise<void> {

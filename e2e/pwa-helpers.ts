@@ -1,21 +1,14 @@
-/** Shared steps of the PWA tests: open the app under its service worker, load, ask, read storage. */
+/** Shared steps of the PWA tests: open the app under its service worker, load, ask, read storage, record what the page shows. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import type { FileSpec } from './chat-helpers.ts';
 import type { Fault } from './pwa-server.ts';
 import { TEST_MODEL_ID } from './fixtures.ts';
 import type { GenerateResult, LoadProgress, LoadResult } from '../workers/protocol.ts';
 
-declare global {
-  interface Window {
-    /** src/pwa/app-pwa.ts' controller (its types live in the page's project). */
-    vlmPwa: {
-      state(): { kind: 'current' | 'available' | 'reloading' };
-      applyUpdate(): Promise<'reloading' | 'busy' | 'no-update'>;
-      checkForUpdate(): Promise<void>;
-    };
-  }
-}
+/** A red circle at the top left and a blue square at the bottom right, for the built-in model (scripts/image-fixtures/make.py). */
+export const shapesScene: FileSpec = { name: 'scene.webp', mimeType: 'image/webp', buffer: readFileSync(path.join(import.meta.dirname, 'fixtures', 'formats', 'scene.webp')) };
 
 /** The production build under test (playwright.config.ts' E2E_DIST). */
 export const DIST = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');
@@ -38,6 +31,39 @@ export async function openControlled(page: Page, url: string): Promise<void> {
     }
   });
 }
+
+/** One change recorded by `recordShown`: what was shown, and when (the page's clock, ms). */
+export interface Shown {
+  value: string;
+  at: number;
+}
+
+/**
+ * Records what the chat page shows at `selector` from now on: its `attribute` (or its text), or
+ * 'none' while absent, each change once; the returned function reads the record. A state that
+ * lasts less than a poll (a retry that fails at once) is still recorded.
+ */
+export async function recordShown(page: Page, selector: string, attribute?: string): Promise<() => Promise<Shown[]>> {
+  const key = `shown:${selector}:${attribute ?? 'text'}`;
+  await page.evaluate(
+    ({ key, selector, attribute }) => {
+      const seen: { value: string; at: number }[] = [];
+      (window as unknown as Record<string, typeof seen>)[key] = seen;
+      const note = () => {
+        const element = document.querySelector(selector);
+        const value = element ? ((attribute ? element.getAttribute(attribute) : element.textContent) ?? '') : 'none';
+        if (seen.at(-1)?.value !== value) seen.push({ value, at: performance.now() });
+      };
+      note();
+      new MutationObserver(note).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    },
+    { key, selector, attribute },
+  );
+  return () => page.evaluate((key) => (window as unknown as Record<string, Shown[]>)[key]!, key);
+}
+
+/** A string matched literally inside a RegExp. */
+export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Per file, the last progress the page saw. */
 export type FileProgressSeen = Record<string, { loaded: number; total: number; done: boolean }>;

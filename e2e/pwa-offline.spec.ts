@@ -1,10 +1,15 @@
 /**
  * The installed app offline: the first visit online installs the service worker and stores the
  * model; with the network off (and the server gone) a reload opens the app from the service
- * worker, still cross-origin isolated, and answers with the stored model.
+ * worker, still cross-origin isolated, and answers with the stored model (the model store's
+ * contract, driven through the page's bridge: per-file progress, what is stored, its digests).
+ * Offline with the model not downloaded, the chat page is read as a person reads it: the offline
+ * notice, the load error, Retry, and the built-in model that answers without a connection.
  */
-import { expect, test, TEST_MODEL_ID } from './fixtures.ts';
-import { ask, DIST, loadTestModel, openControlled, storedModelFiles, testModelFiles } from './pwa-helpers.ts';
+import { BUILT_IN_MODEL } from '../workers/models/registry.ts';
+import { ask as askInPage, pickFiles, presetSettings, thumbnails, waitForModelReady } from './chat-helpers.ts';
+import { expect, test, TEST_MODEL_ID, TEST_MODEL_NAME } from './fixtures.ts';
+import { ask, DIST, escapeRegExp, loadTestModel, openControlled, recordShown, shapesScene, storedModelFiles, testModelFiles } from './pwa-helpers.ts';
 import { startPwaServer, type PwaServer } from './pwa-server.ts';
 
 let server: PwaServer;
@@ -52,19 +57,42 @@ test('after one visit online, the app opens offline, stays cross-origin isolated
   expect(offline.text).toBe(online.text);
 });
 
-test('offline with no model downloaded: the app opens and the load fails at once, saying so @chromium-150', async ({ page, context }) => {
-  await openControlled(page, server.url);
+test('offline with the model not downloaded: the page says so, Retry says it again, and the built-in model answers @chromium-150', async ({ page, context }) => {
+  await presetSettings(page, { maxNewTokens: 8 });
+  // The first visit, online, installs the app; its model comes from the Hub and waits for consent, so nothing is downloaded.
+  await openControlled(page, `${server.url}/?model=SmolVLM-256M-Instruct`);
+  await expect(page.getByRole('region', { name: 'Model not loaded' })).toBeVisible();
   await context.setOffline(true);
   await server.close();
-  await page.reload();
+
+  // Offline, the app opens on the test model (served by this site, never downloaded): it loads at once and fails.
+  await page.goto(`${server.url}/?model=${TEST_MODEL_ID}`);
+  const failed = page.getByRole('region', { name: 'Model loading failed' });
+  await expect(failed).toBeVisible();
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-  // The model list comes from the service worker's copy of /models/index.json.
-  expect((await page.evaluate(() => window.vlm.listModels())).map((model) => model.id)).toContain(TEST_MODEL_ID);
-  const started = Date.now();
-  const failed = await loadTestModel(page);
-  expect(failed).toMatchObject({ ok: false, name: 'ModelDownloadError' });
-  if (!failed.ok) expect(failed.message).toMatch(/^You are offline and [\w./]+ of SmolVLM random test model \(tiny, seed 42\) is not downloaded yet\. Connect to the internet to download it\.$/);
-  expect(Date.now() - started).toBeLessThan(10_000);
+  const offlineMessage = new RegExp(`^${escapeRegExp(TEST_MODEL_NAME)} could not load\\. You are offline and [\\w./]+ of ${escapeRegExp(TEST_MODEL_NAME)} is not downloaded yet\\. Connect to the internet to download it\\.$`);
+  await expect(failed.locator('.load-status-error')).toHaveText(offlineMessage);
+  const offlineNotice = page.getByRole('status').filter({ hasText: 'You are offline.' });
+  await expect(offlineNotice).toHaveText(new RegExp(`^You are offline\\. Connect to download ${escapeRegExp(TEST_MODEL_NAME)} \\([\\d.]+ [kM]B\\)\\.$`));
+
+  // Retry tries again (a new load, seen on the page) and fails the same way, at once: no retries of a server nobody reaches.
+  const loadStatusSeen = await recordShown(page, 'section.load-status', 'aria-label');
+  await failed.getByRole('button', { name: 'Retry' }).click();
+  await expect.poll(async () => (await loadStatusSeen()).map((shown) => shown.value)).toEqual(['Model loading failed', 'Model loading', 'Model loading failed']);
+  const [, retrying, failedAgain] = await loadStatusSeen();
+  expect(failedAgain!.at - retrying!.at).toBeLessThan(5_000);
+  await expect(failed.locator('.load-status-error')).toHaveText(offlineMessage);
+
+  // The built-in model is part of the app: offered here, it loads offline (never called a download) and answers about an image.
+  const noticeSeen = await recordShown(page, '.pwa-offline-notice');
+  await failed.getByRole('button', { name: `Use the built-in ${BUILT_IN_MODEL.name}` }).click();
+  await waitForModelReady(page);
+  await expect(page.getByRole('button', { name: `Model: ${BUILT_IN_MODEL.name}` })).toBeVisible();
+  expect((await noticeSeen()).filter((shown) => shown.value.includes(BUILT_IN_MODEL.name))).toEqual([]);
+  await expect(offlineNotice).toHaveCount(0);
+  await pickFiles(page, [shapesScene]);
+  await expect(thumbnails(page)).toHaveCount(1);
+  expect(await askInPage(page, 'What colour is the circle?')).toMatch(/^red\.?$/i);
 });
 
 test('the service worker adds the isolation headers when a host forgot them', async ({ page }) => {

@@ -67,7 +67,7 @@ export function App() {
       {/* Behind the open drawer nothing can be focused or clicked, as behind a modal. */}
       <div className="main" inert={drawer.isOpen}>
         <TopBar chat={chat} loaded={loaded} drawerOpen={drawer.isOpen} onShowChats={drawer.open} onOpenSettings={() => setSettingsOpen(true)} />
-        <UpdatePrompt pwa={pwa} />
+        <UpdatePrompt pwa={pwa} answering={chat.busy} />
         <NoticeList notices={chat.notices} onDismiss={chat.dismissNotice} />
         <ConversationPane chat={chat} onSuggestion={composer.setDraft} onExample={(file) => composer.addFiles([file])} onView={setViewing} />
         <footer className="composer-dock">

@@ -9,20 +9,20 @@ import { downloadStatus, modelStorageStatus, OfflineNotice } from '../pwa/index.
 import type { Capabilities, DeviceRequest, ModelEntry } from '../../workers/protocol.ts';
 import type { ChatController } from './useChatController.ts';
 
-/** Bytes of the selected model not yet stored on this device, for the backend chosen. */
+/** Bytes of the selected model not yet stored on this device, for the backend chosen (0 until known). */
 function useMissingBytes(model: ModelEntry | null | undefined, backend: DeviceRequest, capabilities: Capabilities | null): number {
-  const [missing, setMissing] = useState(0);
+  // Kept with the model and backend they were counted for: another model's count is never shown.
+  const [missing, setMissing] = useState<{ modelId: string; backend: DeviceRequest; bytes: number } | null>(null);
   useEffect(() => {
     if (!model || !capabilities) return;
     let current = true;
-    downloadStatus(model, { device: backend }, capabilities)
-      .then((status) => current && setMissing(status.missingBytes))
-      .catch(() => current && setMissing(0));
+    const settle = (bytes: number) => current && setMissing({ modelId: model.id, backend, bytes });
+    downloadStatus(model, { device: backend }, capabilities).then((status) => settle(status.missingBytes), () => settle(0));
     return () => {
       current = false;
     };
   }, [model, backend, capabilities]);
-  return missing;
+  return missing && missing.modelId === model?.id && missing.backend === backend ? missing.bytes : 0;
 }
 
 /** Why models cannot be kept on this device (a private window, storage refused), or null when they can. */
@@ -42,9 +42,12 @@ export function ModelStatus({ chat }: { chat: ChatController }) {
   const { runtime, selectedModel, settings, catalog } = chat;
   const missingBytes = useMissingBytes(selectedModel, settings.backend, catalog.capabilities);
   const notStoredReason = useNotStoredReason();
+  // The built-in model ships with the app (the service worker keeps it): offline it still loads.
+  const mayNeedDownload = selectedModel && !selectedModel.builtIn && runtime.status !== 'ready' && runtime.status !== 'generating';
+  const unreachable = runtime.status === 'error' && runtime.error.name === 'ModelDownloadError' && runtime.error.offline;
   return (
     <>
-      {selectedModel && runtime.status !== 'ready' && runtime.status !== 'generating' && <OfflineNotice modelName={selectedModel.name} missingBytes={missingBytes} />}
+      {mayNeedDownload && <OfflineNotice modelName={selectedModel.name} missingBytes={missingBytes} unreachable={unreachable} />}
       <LoadStatus
         runtime={runtime}
         models={catalog.models}

@@ -7,12 +7,17 @@ export interface OfflineNoticeProps {
   modelName: string;
   /** Bytes of that model not stored yet (`downloadStatus(...).missingBytes`); 0 hides the notice. */
   missingBytes: number;
+  /**
+   * A download of it just reached no server: offline, even where `navigator.onLine` says true
+   * (Chromium 150 under DevTools' offline emulation, a captive portal, a LAN with no way out).
+   */
+  unreachable?: boolean;
 }
 
-/** Renders nothing while online or when the model is fully stored. */
-export function OfflineNotice({ modelName, missingBytes }: OfflineNoticeProps) {
+/** Renders nothing while online (and nothing failed to connect) or when the model is fully stored. */
+export function OfflineNotice({ modelName, missingBytes, unreachable = false }: OfflineNoticeProps) {
   const online = useOnline();
-  if (online || missingBytes <= 0) return null;
+  if ((online && !unreachable) || missingBytes <= 0) return null;
   return (
     <p className="pwa-offline-notice" role="status">
       You are offline. Connect to download {modelName} ({formatBytes(missingBytes)}).

@@ -4,7 +4,7 @@ import { startPwa, type PwaController } from './service-worker.ts';
 
 declare global {
   interface Window {
-    /** Console and test access to the update flow: `vlmPwa.state()`, `await vlmPwa.applyUpdate()`. */
+    /** Console access to the update flow: `vlmPwa.state()`, `await vlmPwa.applyUpdate()`. */
     vlmPwa: PwaController;
   }
 }

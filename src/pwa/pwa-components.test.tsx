@@ -28,16 +28,17 @@ const button = (name: RegExp) => [...container.querySelectorAll('button')].find(
 /** Lets effects and the promises they started settle. */
 const settle = () => act(async () => new Promise((resolve) => setTimeout(resolve, 0)));
 
-function fakeController(outcome: ApplyOutcome): PwaController & { set(state: UpdateState): void } {
+function fakeController(...outcomes: ApplyOutcome[]): PwaController & { set(state: UpdateState): void } {
   let state: UpdateState = { kind: 'current' };
   const listeners = new Set<(next: UpdateState) => void>();
+  let calls = 0;
   return {
     state: () => state,
     subscribe: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    applyUpdate: vi.fn(async () => outcome),
+    applyUpdate: vi.fn(async () => outcomes[Math.min(calls++, outcomes.length - 1)]!),
     checkForUpdate: async () => undefined,
     set(next) {
       state = next;
@@ -47,15 +48,47 @@ function fakeController(outcome: ApplyOutcome): PwaController & { set(state: Upd
 }
 
 describe('UpdatePrompt', () => {
-  it('appears when a version waits, and says to wait while an answer is generated', async () => {
-    const pwa = fakeController('busy');
-    await render(<UpdatePrompt pwa={pwa} />);
+  it('appears when a version waits; Reload applies it', async () => {
+    const pwa = fakeController('reloading');
+    await render(<UpdatePrompt pwa={pwa} answering={false} />);
     expect(container.textContent).toBe('');
     await act(async () => pwa.set({ kind: 'available' }));
-    expect(container.textContent).toContain('Update available.');
-    await act(async () => button(/Reload/).click());
+    expect(container.textContent).toBe('Update available.Reload');
+    await act(async () => button(/^Reload$/).click());
     expect(pwa.applyUpdate).toHaveBeenCalledTimes(1);
-    expect(container.textContent).toContain('reload when the answer is finished');
+    expect(button(/Reloading/).disabled).toBe(true);
+  });
+
+  it('during an answer, waits for it to finish and then applies the update', async () => {
+    const pwa = fakeController('reloading');
+    pwa.set({ kind: 'available' });
+    await render(<UpdatePrompt pwa={pwa} answering />);
+    await act(async () => button(/^Reload when the answer is finished$/).click());
+    expect(pwa.applyUpdate).not.toHaveBeenCalled();
+    expect(container.textContent).toContain('The page reloads when the answer is finished.');
+    await render(<UpdatePrompt pwa={pwa} answering={false} />);
+    expect(pwa.applyUpdate).toHaveBeenCalledTimes(1);
+  });
+
+  it("Don't reload takes the request back before the answer finishes", async () => {
+    const pwa = fakeController('reloading');
+    pwa.set({ kind: 'available' });
+    await render(<UpdatePrompt pwa={pwa} answering />);
+    await act(async () => button(/^Reload when the answer is finished$/).click());
+    await act(async () => button(/^Don’t reload$/).click());
+    await render(<UpdatePrompt pwa={pwa} answering={false} />);
+    expect(pwa.applyUpdate).not.toHaveBeenCalled();
+    expect(container.textContent).toBe('Update available.Reload');
+  });
+
+  it('asks again while the worker still reports the run the page saw end', async () => {
+    const pwa = fakeController('busy', 'reloading');
+    pwa.set({ kind: 'available' });
+    await render(<UpdatePrompt pwa={pwa} answering={false} />);
+    await act(async () => button(/^Reload$/).click());
+    expect(pwa.applyUpdate).toHaveBeenCalledTimes(1);
+    await act(async () => new Promise((resolve) => setTimeout(resolve, 400)));
+    expect(pwa.applyUpdate).toHaveBeenCalledTimes(2);
   });
 });
 
@@ -72,6 +105,14 @@ describe('OfflineNotice', () => {
     await act(async () => window.dispatchEvent(new Event('offline')));
     await render(<OfflineNotice modelName="SmolVLM 256M" missingBytes={0} />);
     expect(container.textContent).toBe('');
+  });
+
+  it('believes a download that reached no server over navigator.onLine', async () => {
+    vi.spyOn(navigator, 'onLine', 'get').mockImplementation(() => true);
+    await render(<OfflineNotice modelName="SmolVLM 256M" missingBytes={263_439_985} />);
+    expect(container.textContent).toBe('');
+    await render(<OfflineNotice modelName="SmolVLM 256M" missingBytes={263_439_985} unreachable />);
+    expect(container.textContent).toBe('You are offline. Connect to download SmolVLM 256M (263 MB).');
   });
 });
 

@@ -287,6 +287,23 @@ describe('VerifiedModelStore', () => {
     expect(cache.entries.size).toBe(0);
   });
 
+  it('loads the built-in model without storing it when the quota is full (the service worker keeps it)', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const builtIn = { ...entryWith([{ path: PATH, bytes }]), builtIn: true };
+    // The estimate says there is no room: no download refused, nothing stored.
+    const estimated = makeStore({ fetch: scriptedFetch(ok(bytes)).fetch, estimate: async () => ({ usage: 9_999_500, quota: 10_000_000 }) }, builtIn);
+    expect(await bodyOf(await estimated.store.fetch(URL_))).toEqual(bytes);
+    expect(estimated.cache.entries.size).toBe(0);
+    // The estimate says there is (Chromium reports the default quota), Cache Storage refuses.
+    const cache = new MemoryCache(500);
+    const store = new VerifiedModelStore({ caches: memoryCaches(cache), locks: localLocks(), isOnline: () => true, fetch: scriptedFetch(ok(bytes)).fetch, estimate: async () => ({ usage: 0, quota: 0 }) });
+    store.begin({ entry: builtIn, baseUrl: BASE, progressName: 'tiny' });
+    expect(await bodyOf(await store.fetch(URL_))).toEqual(bytes);
+    expect(cache.entries.size).toBe(0);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining(`Could not store ${PATH}`));
+    warn.mockRestore();
+  });
+
   it('works uncached without Cache Storage, and says why', async () => {
     const network = scriptedFetch(ok(bytes));
     const store = new VerifiedModelStore({ caches: undefined, locks: localLocks(), isOnline: () => true, fetch: network.fetch });

@@ -167,12 +167,13 @@ export class VerifiedModelStore {
 
   private async fetchFile(expected: ExpectedFile): Promise<Response> {
     const cache = await this.open();
+    let room = true;
     if (cache) {
       // Another tab may have stored it while we waited for the lock.
       const stored = await this.readStored(cache, expected.url, expected);
       if (stored) return stored;
       if (!this.deps.isOnline() && (await this.knownMissing(cache, expected.url))) return notFound();
-      if (expected.size !== undefined) await this.ensureRoom(expected, expected.size);
+      if (expected.size !== undefined) room = await this.ensureRoom(expected, expected.size);
     }
     const result = await downloadVerified(
       expected,
@@ -194,7 +195,7 @@ export class VerifiedModelStore {
       }
       return result.response;
     }
-    if (!cache) return responseFor(result);
+    if (!cache || !room) return responseFor(result);
     await this.save(cache, expected, result);
     // The verified bytes are still in memory: hand them over rather than reading them back from
     // Cache Storage (a second pass over the file on a cold load).
@@ -221,16 +222,29 @@ export class VerifiedModelStore {
       // Cache.put commits the whole entry or nothing, so a failure never leaves half a file.
       await cache.put(expected.url, new Response(file.body, { status: 200, headers }));
     } catch (error) {
-      if (isQuotaError(error)) throw await this.quotaError(expected, file.bytes);
+      if (isQuotaError(error) && !this.shipsWithApp(expected)) throw await this.quotaError(expected, file.bytes);
       console.warn(`Could not store ${expected.path} (${(error as Error).message}); using it without storing.`);
     }
   }
 
-  /** Fails before downloading when the browser's quota clearly cannot hold the file. */
-  private async ensureRoom(expected: ExpectedFile, bytes: number): Promise<void> {
+  /**
+   * Whether the file belongs to the model built into the app. It comes from this site (in the
+   * installed app from the service worker's precache, offline too), so the store's copy only saves
+   * a small fetch: a full quota must not stop the model the page offers when another cannot load.
+   */
+  private shipsWithApp(expected: ExpectedFile): boolean {
+    return this.context?.entry.id === expected.modelId && this.context.entry.builtIn === true;
+  }
+
+  /**
+   * Fails before downloading when the browser's quota clearly cannot hold the file; false (use it
+   * without storing) when the file ships with the app.
+   */
+  private async ensureRoom(expected: ExpectedFile, bytes: number): Promise<boolean> {
     const estimate = await this.deps.estimate?.().catch(() => undefined);
-    if (!estimate?.quota) return;
-    if (bytes > estimate.quota - (estimate.usage ?? 0)) throw await this.quotaError(expected, bytes, estimate);
+    if (!estimate?.quota || bytes <= estimate.quota - (estimate.usage ?? 0)) return true;
+    if (this.shipsWithApp(expected)) return false;
+    throw await this.quotaError(expected, bytes, estimate);
   }
 
   private async quotaError(expected: ExpectedFile, bytes: number, known?: StorageEstimate): Promise<StorageQuotaError> {
