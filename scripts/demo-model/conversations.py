@@ -13,7 +13,7 @@ from PIL import Image
 
 import processor
 import shapes_world as world
-from model import GRID, class_of
+from model import ALL_TOTAL_SLOT, COLOUR_TOTAL_SLOT, GRID, SHAPE_TOTAL_SLOT, class_of
 from tokenizer import END_OF_UTTERANCE, Tokenizer
 
 SINGLE_IMAGE_TYPES = world.QUESTION_TYPES[:-1]
@@ -71,14 +71,27 @@ def sample_chat(rng: random.Random, max_turns: int = 4, two_image_share: float =
     return chat
 
 
-def relevant_classes(question: str) -> list[int]:
-    """The (shape, colour) slots a question is about, from its own words: the colours it names
-    times the shapes it names (all of either when it names none). For "which is further left"
-    that includes the two crossed pairs, which is harmless for the attention target."""
+def named_kinds(question: str) -> list[int]:
+    """The (shape, colour) kind slots a question names: the colours it names times the shapes it
+    names (all of either when it names none). For "which is further left" that includes the two
+    crossed pairs, which are absent from the scene whenever the narrowed targets are used."""
     words = question.lower()
     colours = [c for c in world.COLOUR_NAMES if c in words] or list(world.COLOUR_NAMES)
     kinds = [k for k in world.SHAPES if k in words] or list(world.SHAPES)
     return [class_of(k, c) - 1 for k in kinds for c in colours]
+
+
+def lookup_slots(question: world.Question) -> list[int]:
+    """The slot tokens (model.py) the answer is read from: a total for the counting questions,
+    the named kinds otherwise."""
+    words = question.text.lower()
+    if question.type == "count_all":
+        return [ALL_TOTAL_SLOT]
+    if question.type in ("count_shape", "compare_images"):
+        return [SHAPE_TOTAL_SLOT + i for i, k in enumerate(world.SHAPES) if k in words]
+    if question.type == "count_colour":
+        return [COLOUR_TOTAL_SLOT + i for i, c in enumerate(world.COLOUR_NAMES) if c in words]
+    return named_kinds(question.text)
 
 
 @dataclass
@@ -88,9 +101,9 @@ class Encoded:
     frames: torch.Tensor  # [F, 3, 128, 128], in prompt order
     global_frames: list[int]  # index into frames of each image's global frame
     scenes: list[world.Scene]  # the scene of each global frame
-    # For the first token of each answer: the position that predicts it, the decoder head to
-    # supervise, and the positions of the slot tokens (in the global frames of the images asked
-    # about) its answer depends on.
+    # For each answer token but the end of the utterance: the position that predicts it, the
+    # decoder head to supervise, and the positions of the slot tokens (in the global frames of
+    # the images asked about) it is read from.
     lookups: list[tuple[int, int, list[int]]]
 
 
@@ -134,8 +147,8 @@ IDENTITY_TYPES = ("colour_of_shape", "shape_of_colour", "where", "further_left")
 def encode_chat(chat: Chat, tok: Tokenizer, detail: str, device: str, rng: random.Random | None, refine_lookup: bool = False) -> Encoded:
     """The chat as token ids, frames and targets. `refine_lookup` (the later stage of training)
     narrows the lookup targets: for identity and position questions to the slots present in the
-    scene, and for two-image questions to one image per head (head 0 the first, head 1 the second),
-    so the two counts can be compared."""
+    scene, for "further left" to the answer's slot, and for two-image questions to one image per
+    head (head 0 the first, head 1 the second), so the two counts can be compared."""
     frames: list[torch.Tensor] = []
     global_frames: list[int] = []
     layouts: list[tuple[int, int]] = []
@@ -164,15 +177,20 @@ def encode_chat(chat: Chat, tok: Tokenizer, detail: str, device: str, rng: rando
     for turn, start in zip(chat.turns, answer_starts):
         if turn.images:
             current = turn.images
-        slots = relevant_classes(turn.question.text)
-        query = start - 1
+        end = start
+        while end < len(ids) and supervised[end]:
+            end += 1
+        queries = range(start - 1, end - 2)  # the last answer token is <end_of_utterance>
+        slots = lookup_slots(turn.question)
+        targets: list[tuple[int, list[int]]] = [(0, [global_start[j] + k for j in current for k in slots])]
         if refine_lookup and turn.question.type == "compare_images" and len(current) == 2:
-            for head, j in enumerate(current):
-                lookups.append((query, head, [global_start[j] + k for k in slots]))
-            continue
-        if refine_lookup and turn.question.type in IDENTITY_TYPES and len(current) == 1:
+            targets = [(head, [global_start[j] + k for k in slots]) for head, j in enumerate(current)]
+        elif refine_lookup and turn.question.type == "further_left":
+            kind, colour = turn.question.answer.split()[1], turn.question.answer.split()[0]
+            targets = [(0, [global_start[current[0]] + class_of(kind, colour) - 1])]
+        elif refine_lookup and turn.question.type in IDENTITY_TYPES and len(current) == 1:
             scene = chat.scenes[current[0]]
             present = [k for k in slots if scene.count(kind=world.SHAPES[k // len(world.COLOUR_NAMES)], colour=world.COLOUR_NAMES[k % len(world.COLOUR_NAMES)]) > 0]
-            slots = present or slots
-        lookups.append((query, 0, [global_start[j] + k for j in current for k in slots]))
+            targets = [(0, [global_start[current[0]] + k for k in (present or slots)])]
+        lookups.extend((q, head, positions) for q in queries for head, positions in targets)
     return Encoded(ids, supervised, torch.cat(frames, 0), global_frames, [chat.scenes[j] for j in order], lookups)

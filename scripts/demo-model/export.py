@@ -149,7 +149,10 @@ def _uint8(values: np.ndarray) -> tuple[np.ndarray, float, int]:
 
 
 def _add_quantized(graph: onnx.GraphProto, weight: onnx.TensorProto) -> str:
-    """Adds `<name>_quantized`, `_scale` and `_zero_point` initializers for a float weight; returns the name."""
+    """Adds `<name>_quantized`, `_scale` and `_zero_point` initializers for a float weight (once,
+    however many nodes use it); returns the name."""
+    if any(t.name == f"{weight.name}_quantized" for t in graph.initializer):
+        return weight.name
     q, scale, zero = _uint8(numpy_helper.to_array(weight))
     graph.initializer.extend(
         [
