@@ -90,6 +90,8 @@ interface PreparedRun {
   maxNewTokens: number;
   /** Time spent decoding the images the page sent (part of the image preprocessing). */
   imageDecodeMs: number;
+  /** Prompt tokens the KV cache already holds (nothing else touches the cache while a run is on). */
+  reuse: number;
 }
 
 type DecoderOutputs = Record<string, OrtTensor>;
@@ -314,12 +316,11 @@ export class VlmEngine implements VlmWorkerApi {
     }
     run.timings.promptTokens = prompt.ids.length;
     run.timings.imageTokens = prompt.imageTokens;
-    return { prompt, imageDecodeMs, maxNewTokens: Math.min(options.maxNewTokens, model.contextLength - prompt.ids.length) };
+    return { prompt, imageDecodeMs, reuse, maxNewTokens: Math.min(options.maxNewTokens, model.contextLength - prompt.ids.length) };
   }
 
   /** Runs the prompt tokens the KV cache does not hold (encoding their images) through the decoder. */
-  async #prefill({ model, family, cache }: Loaded, run: GenerationRun, { prompt, imageDecodeMs }: PreparedRun): Promise<DecoderOutputs> {
-    const reuse = cache.reusablePrefix(prompt);
+  async #prefill({ model, family, cache }: Loaded, run: GenerationRun, { prompt, imageDecodeMs, reuse }: PreparedRun): Promise<DecoderOutputs> {
     await cache.truncate(reuse);
     run.timings.reusedPromptTokens = reuse;
     const started = performance.now();
