@@ -38,7 +38,9 @@ async function answerCutShortByReload(page: Page): Promise<{ kept: Locator; kept
   await expect(kept).toHaveAttribute('aria-busy', 'false');
   const keptWords = await wordsOf(kept);
   expect(keptWords.startsWith(shownBefore), `kept "${keptWords}" starts with what was shown a second before, "${shownBefore}"`).toBe(true);
-  expect(shownAtReload.startsWith(keptWords), 'nothing is kept that was not shown').toBe(true);
+  // Tokens may still stream between the last look and the unload, and pagehide saves them too:
+  // the kept text and the last look agree, one extending the other (nothing foreign is kept).
+  expect(shownAtReload.startsWith(keptWords) || keptWords.startsWith(shownAtReload), 'the kept text agrees with what was shown at the reload').toBe(true);
   await waitForModelReady(page);
   return { kept, keptWords };
 }
