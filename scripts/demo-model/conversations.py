@@ -39,7 +39,9 @@ def picture(scene: world.Scene, rng: random.Random) -> Image.Image:
     return Image.open(io.BytesIO(data)).convert("RGB")
 
 
-def sample_chat(rng: random.Random, max_turns: int = 4, two_image_share: float = 0.14) -> Chat:
+def sample_chat(rng: random.Random, max_turns: int = 4, two_image_share: float = 0.14, type_weights: dict[str, float] | None = None) -> Chat:
+    """A chat of 1-`max_turns` questions; `type_weights` makes some kinds of question more
+    frequent (default: all alike, and the same random draws as before the option existed)."""
     if rng.random() < two_image_share:
         a, b = world.sample_compare_pair(rng)
         chat = Chat([a, b], [picture(a, rng), picture(b, rng)])
@@ -64,7 +66,11 @@ def sample_chat(rng: random.Random, max_turns: int = 4, two_image_share: float =
             current = len(chat.scenes) - 1
             images = [current]
         for _ in range(20):
-            q = world.sample_question(chat.scenes[current], rng, rng.choice(SINGLE_IMAGE_TYPES))
+            if type_weights:
+                qtype = rng.choices(SINGLE_IMAGE_TYPES, [type_weights.get(t, 1.0) for t in SINGLE_IMAGE_TYPES])[0]
+            else:
+                qtype = rng.choice(SINGLE_IMAGE_TYPES)
+            q = world.sample_question(chat.scenes[current], rng, qtype)
             if q is not None:
                 chat.turns.append(Turn(images, q))
                 break

@@ -140,6 +140,11 @@ class VisionEncoder(nn.Module):
         self.slot_rank = nn.Parameter(torch.randn(d) * 0.5)
         self.slot_total = nn.Parameter(torch.randn(d) * 0.5)  # marks the totals apart from the kinds
         self.slot_all = nn.Parameter(torch.randn(d) * 0.5)
+        # A row per quadrant (top left, top right, bottom left, bottom right), weighted like the
+        # counts' soft one-hot, so "where" is copying a row. Zero at the start: the signed side
+        # features alone left "top"/"bottom" at chance (horizontal 60/60 right, vertical 38/60 at
+        # step 1500), and a zero row keeps a model trained without it answering as before.
+        self.slot_quadrant = nn.Parameter(torch.zeros(4, d))
         self.register_buffer("numbers", torch.arange(MAX_COUNT + 1).float(), persistent=False)
         ys, xs = torch.meshgrid(torch.arange(GRID), torch.arange(GRID), indexing="ij")
         self.register_buffer("cell_x", xs.reshape(1, -1, 1).float(), persistent=False)
@@ -181,6 +186,13 @@ class VisionEncoder(nn.Module):
         weights = torch.exp(-((counts[..., None] - self.numbers) ** 2) / (2 * 0.3**2))
         return weights @ self.slot_count
 
+    def quadrant_code(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """[..., K] centres in -1..1 -> [..., K, D]: the quadrant rows weighted by how surely the
+        centre lies in each (sure once it is 10% of the side from both centre lines)."""
+        right, below = torch.sigmoid(20 * x), torch.sigmoid(20 * y)
+        weights = torch.stack([(1 - right) * (1 - below), right * (1 - below), (1 - right) * below, right * below], dim=-1)
+        return weights @ self.slot_quadrant
+
     def slots(self, counts: torch.Tensor, cx: torch.Tensor, cy: torch.Tensor) -> torch.Tensor:
         """[F, 28, D]: the 18 kinds in class order (shape-major: slot k is SHAPES[k // 6],
         COLOUR_NAMES[k % 6]), then the totals per shape, per colour and of all."""
@@ -202,6 +214,7 @@ class VisionEncoder(nn.Module):
             + present * torch.tanh(10 * x)[..., None] * self.slot_right
             + present * torch.tanh(10 * y)[..., None] * self.slot_below
             + present * rank[..., None] * self.slot_rank
+            + present * self.quadrant_code(x, y)
         )
         per_kind = counts.reshape(f, len(SHAPES), len(COLOUR_NAMES))
         totals = torch.cat([per_kind.sum(2), per_kind.sum(1), counts.sum(1, keepdim=True)], dim=1)  # [F, 10]

@@ -62,23 +62,30 @@ def load_or_build_tokenizer(work: str) -> toklib.Tokenizer:
 # --- Data ------------------------------------------------------------------------------------
 
 
-def schedule(step: int, total: int) -> dict:
+# The kinds of question asked more often in the last stage (--favour-from): the weakest at step 1500
+# ("where" 52%, "further left" 91%, "how many shapes" 93% of the held-out questions).
+FAVOURED_TYPES = {"where": 3.0, "further_left": 1.5, "count_all": 1.5}
+
+
+def schedule(step: int, total: int, favour_from: int | None = None) -> dict:
     """Curriculum: single-frame (detail low) chats first, while the vision heads learn and the
-    decoder learns to read them; then tiled layouts too (detail auto, WASM's and WebGPU's caps)."""
+    decoder learns to read them; then tiled layouts too (detail auto, WASM's and WebGPU's caps);
+    from `favour_from` on, the weakest kinds of question more often."""
     warm = step < int(total * 0.35)
     return {
         "auto_share": 0.0 if warm else 0.4,
         "two_image_share": 0.12 if warm else 0.16,
         "max_turns": 4 if warm else 5,
+        "type_weights": FAVOURED_TYPES if favour_from is not None and step >= favour_from else None,
     }
 
 
-def make_batch(step: int, total: int, tok: toklib.Tokenizer) -> list[conv.Encoded]:
+def make_batch(step: int, total: int, tok: toklib.Tokenizer, favour_from: int | None = None) -> list[conv.Encoded]:
     rng = random.Random(SEED * 1000003 + step)
-    s = schedule(step, total)
+    s = schedule(step, total, favour_from)
     out = []
     for _ in range(BATCH):
-        chat = conv.sample_chat(rng, max_turns=s["max_turns"], two_image_share=s["two_image_share"])
+        chat = conv.sample_chat(rng, max_turns=s["max_turns"], two_image_share=s["two_image_share"], type_weights=s["type_weights"])
         detail = "auto" if rng.random() < s["auto_share"] else "low"
         device = "webgpu" if rng.random() < 0.4 else "wasm"
         out.append(conv.encode_chat(chat, tok, detail, device, rng, refine_lookup=step >= int(total * REFINE_LOOKUP_FROM)))
@@ -86,13 +93,13 @@ def make_batch(step: int, total: int, tok: toklib.Tokenizer) -> list[conv.Encode
 
 
 class Batches(torch.utils.data.IterableDataset):
-    def __init__(self, start: int, total: int, tok: toklib.Tokenizer, stop: int):
-        self.start, self.total, self.tok, self.stop = start, total, tok, stop
+    def __init__(self, start: int, total: int, tok: toklib.Tokenizer, stop: int, favour_from: int | None):
+        self.start, self.total, self.tok, self.stop, self.favour_from = start, total, tok, stop, favour_from
 
     def __iter__(self):
         torch.set_num_threads(1)
         for step in range(self.start, self.stop):
-            yield step, make_batch(step, self.total, self.tok)
+            yield step, make_batch(step, self.total, self.tok, self.favour_from)
 
 
 # --- Forward ---------------------------------------------------------------------------------
@@ -226,6 +233,9 @@ def evaluate(model: ShapesVLM, tok: toklib.Tokenizer, seed: int, n_chats: int, d
 
 
 LR_FLOOR = 1e-4
+# Parameters grown into a model late in its schedule start from zero at a learning rate near the
+# floor: ten times that lets them reach the scale of the other slot rows within a few hundred steps.
+GROWN_LR_SCALE = 10.0
 
 
 def lr_at(step: int, total: int, peak: float = 2e-3, cooldown_from: int | None = None, stop_at: int | None = None) -> float:
@@ -247,6 +257,12 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=3000, help="the schedule's length (learning rate, curriculum stages)")
     ap.add_argument("--stop-at", type=int, help="end here instead, after a linear cooldown (default: --steps)")
     ap.add_argument("--cooldown-from", type=int, help="where the cooldown to --stop-at begins")
+    ap.add_argument("--favour-from", type=int, help="from this step on, ask the weakest kinds of question more often")
+    ap.add_argument(
+        "--grow-at",
+        type=int,
+        help="keep the quadrant rows at zero until this step, then let them learn (optimiser restarted, faster rate): how the committed model got them",
+    )
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--eval-every", type=int, default=250)
     args = ap.parse_args()
@@ -259,14 +275,32 @@ def main() -> None:
     toklib.save(tok, os.path.join(args.work, "tokenizer.json"))
     cfg = Config(vocab_size=tok.size)
     model = ShapesVLM(cfg)
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01, betas=(0.9, 0.98))
+    # Two groups so that parameters grown into a trained model can learn faster than the rest
+    # (`lr_scale`, saved with the optimiser's state).
+    grown = [model.vision.slot_quadrant]
+    rest = [p for p in model.parameters() if all(p is not g for g in grown)]
+
+    def optimiser(grown_lr_scale: float) -> torch.optim.Optimizer:
+        groups = [{"params": rest, "lr_scale": 1.0}, {"params": grown, "lr_scale": grown_lr_scale}]
+        return torch.optim.AdamW(groups, lr=1e-3, weight_decay=0.01, betas=(0.9, 0.98))
+
+    opt = optimiser(1.0)
     ckpt_path = os.path.join(args.work, "checkpoint.pt")
     start = 0
     log_path = os.path.join(args.work, "train-log.jsonl")
     if os.path.exists(ckpt_path):
         ckpt = torch.load(ckpt_path)
-        model.load_state_dict(ckpt["model"])
-        opt.load_state_dict(ckpt["optimizer"])
+        # Parameters added to the model after the checkpoint was written (the quadrant rows) keep
+        # their zero start, so the model answers as before; the optimiser then starts afresh,
+        # since its saved state is indexed by the old parameter list.
+        missing, unexpected = model.load_state_dict(ckpt["model"], strict=False)
+        if unexpected or any(model.state_dict()[k].abs().sum() != 0 for k in missing):
+            raise SystemExit(f"checkpoint does not fit the model: missing {missing}, unexpected {unexpected}")
+        if missing:
+            opt = optimiser(GROWN_LR_SCALE)
+            print(f"grown since the checkpoint (zero, optimiser restarted, {GROWN_LR_SCALE}x learning rate): {missing}", flush=True)
+        else:
+            opt.load_state_dict(ckpt["optimizer"])
         start = ckpt["step"]
         torch.set_rng_state(ckpt["torch_rng"])
         print(f"resumed at step {start}", flush=True)
@@ -277,12 +311,20 @@ def main() -> None:
     stop = args.stop_at or args.steps
     cooldown = args.cooldown_from if args.stop_at else None
     lr = lambda step: lr_at(step, args.steps, cooldown_from=cooldown, stop_at=stop)  # noqa: E731
-    loader = torch.utils.data.DataLoader(Batches(start, args.steps, tok, stop), batch_size=None, num_workers=1, prefetch_factor=4)
+    loader = torch.utils.data.DataLoader(Batches(start, args.steps, tok, stop, args.favour_from), batch_size=None, num_workers=1, prefetch_factor=4)
     t0 = time.time()
     running: dict[str, float] = defaultdict(float)
+    growing_later = args.grow_at is not None and start <= args.grow_at
+    for p in grown:
+        p.requires_grad_(not growing_later)
     for step, batch in loader:
+        if growing_later and step == args.grow_at:
+            for p in grown:
+                p.requires_grad_(True)
+            opt = optimiser(GROWN_LR_SCALE)
+            print(f"step {step}: the quadrant rows start learning (optimiser restarted, {GROWN_LR_SCALE}x learning rate)", flush=True)
         for group in opt.param_groups:
-            group["lr"] = lr(step)
+            group["lr"] = lr(step) * group["lr_scale"]
         aux_weight = 1.0 if step < args.steps // 2 else 0.5
         opt.zero_grad()
         # Length-sorted micro-batches: padding every chat to the batch's longest wasted half the compute.
