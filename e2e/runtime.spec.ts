@@ -196,7 +196,8 @@ test.describe('model runtime @webgpu', () => {
     expect(withReuse.timings.reusedPromptTokens).toBeGreaterThan(outcome.first.timings.promptTokens - 1);
     expect(withReuse.timings.imagesEncoded).toBe(0);
     expect(withoutReuse.timings.reusedPromptTokens).toBe(0);
-    expect(withoutReuse.timings.imagesEncoded).toBe(1);
+    // The image's features outlive the reset (they are kept by content): the prefill runs anew on them.
+    expect(withoutReuse.timings.imagesEncoded).toBe(0);
     expect(withReuse.timings.promptTokens).toBe(withoutReuse.timings.promptTokens);
     expect(withReuse.tokenIds).toEqual(withoutReuse.tokenIds);
     expect(outcome.cachedAfter).toBe(withReuse.timings.promptTokens + withReuse.tokenIds.length - 1);

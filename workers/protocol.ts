@@ -179,6 +179,13 @@ export interface GenerationTimings {
   /** Images run through the vision encoder in this call (0 when all came from the cache). */
   imagesEncoded: number;
   newTokens: number;
+  /**
+   * Prompt tokens (the images and what comes before them) prefilled ahead, while the person was
+   * still typing (`prepare`), and how long before this call that work was done; both 0 when
+   * nothing prepared ahead was used.
+   */
+  preparedTokens: number;
+  preparedAheadMs: number;
 }
 
 /** Timings of a run that has measured nothing yet (every figure 0). */
@@ -196,6 +203,8 @@ export function zeroTimings(): GenerationTimings {
     reusedPromptTokens: 0,
     imagesEncoded: 0,
     newTokens: 0,
+    preparedTokens: 0,
+    preparedAheadMs: 0,
   };
 }
 
@@ -207,6 +216,24 @@ export interface GenerateResult {
   tokenIds: number[];
   /** With finishReason `error`: what went wrong, with its facts. */
   error?: ErrorInfo;
+}
+
+/**
+ * How a `prepare` call ended. `prepared`: the images are encoded and the prompt up to their last
+ * token is in the KV cache; `already-prepared`: it was, nothing ran; `nothing-to-prepare`: the last
+ * turn has no image (work prepared for images since removed is dropped); `preempted`: a generation,
+ * load or reset came first (what was finished is kept); `superseded`: a newer `prepare` came;
+ * `skipped`: no model, or a generation is running; `failed`: see `message` (nothing is thrown:
+ * the generation that follows reports the same problem in its own words).
+ */
+export type PrepareOutcome = 'prepared' | 'already-prepared' | 'nothing-to-prepare' | 'preempted' | 'superseded' | 'skipped' | 'failed';
+
+export interface PrepareResult {
+  outcome: PrepareOutcome;
+  /** Prompt tokens the prepared work covers (images and what comes before them). */
+  preparedTokens: number;
+  imagesEncoded: number;
+  message?: string;
 }
 
 /** A token count for a conversation, before running it. */
@@ -244,6 +271,12 @@ export interface WorkerStatus {
   /** Bytes of decoded pixels held, never more than `imagePixelBudget` (see workers/runtime/image-store.ts). */
   imagePixelBytes: number;
   imagePixelBudget: number;
+  /** Image features kept for reuse (workers/runtime/feature-store.ts): their keys, bytes and budget. */
+  featureKeys: string[];
+  featureBytes: number;
+  featureBudget: number;
+  /** Work prepared ahead that no generation has used yet: the cached prompt span and its images. */
+  prepared: { tokens: number; imageKeys: string[] } | null;
 }
 
 /**
@@ -256,10 +289,17 @@ export interface VlmWorkerApi {
   load(modelId: string, options: RuntimeLoadOptions, onProgress: ProgressCallback): Promise<LoadResult>;
   estimate(conversation: ChatTurn[], detail: ImageDetail): Promise<PromptEstimate>;
   generate(conversation: ChatTurn[], options: GenerateOptions, onToken: TokenCallback): Promise<GenerateResult>;
+  /**
+   * Work ahead of Enter: for a conversation whose last turn is a user message with images (its
+   * text may be empty), encodes the images and prefills the prompt up to their last token, so the
+   * `generate` that follows only runs the question's text. Gives way to any `generate`, load or
+   * reset at its next step (one image, or the prefill).
+   */
+  prepare(conversation: ChatTurn[], detail: ImageDetail): Promise<PrepareResult>;
   /** Ends the running generation at the next token; resolves false when none runs. */
   interrupt(): boolean;
-  /** Frees the KV cache and the images kept. */
-  reset(): void;
+  /** Frees the KV cache and the images kept (image features stay: they are keyed by content). */
+  reset(): Promise<void>;
   /** Frees the model: every session and GPU buffer. */
   unload(): Promise<void>;
   status(): WorkerStatus;

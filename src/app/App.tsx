@@ -19,6 +19,7 @@ import { loadedModel } from './runtime-state.ts';
 import { TopBar } from './TopBar.tsx';
 import { useChatController } from './useChatController.ts';
 import { useChatDrawer } from './useChatDrawer.ts';
+import { usePrepareAhead } from './usePrepareAhead.ts';
 import './app.css';
 
 const drafts = new DraftStore();
@@ -45,6 +46,8 @@ export function App() {
 
   const loaded = loadedModel(runtime);
   const cost = imageCostFor(selectedModel, settings, loaded?.device, catalog.capabilities);
+  // The attached images are read while the question is typed.
+  usePrepareAhead({ enabled: settings.prepareAhead, runtime, messages: conversation.messages, attachments: composer.attachments, detail: settings.detail });
 
   const send = async () => {
     // Images still being checked go with this message: wait for them, then read the latest.

@@ -15,8 +15,8 @@ import { describeError } from '../../workers/errors.ts';
 import type { RuntimeAction } from './runtime-state.ts';
 
 function statsFrom(timings: GenerationTimings, device: LoadResult['device']): AnswerStats {
-  const { timeToFirstTokenMs, decodeTokensPerSecond, promptTokens, imageTokens, reusedPromptTokens, newTokens, totalMs, imagesEncoded } = timings;
-  return { timeToFirstTokenMs, decodeTokensPerSecond, promptTokens, imageTokens, reusedPromptTokens, newTokens, totalMs, imagesEncoded, device };
+  const { timeToFirstTokenMs, decodeTokensPerSecond, promptTokens, imageTokens, reusedPromptTokens, newTokens, totalMs, imagesEncoded, preparedTokens, preparedAheadMs } = timings;
+  return { timeToFirstTokenMs, decodeTokensPerSecond, promptTokens, imageTokens, reusedPromptTokens, newTokens, totalMs, imagesEncoded, preparedTokens, preparedAheadMs, device };
 }
 
 interface AnswerRun {

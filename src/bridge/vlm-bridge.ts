@@ -16,6 +16,7 @@ import {
   type LoadProgress,
   type LoadResult,
   type ModelEntry,
+  type PrepareResult,
   type PromptEstimate,
   type RuntimeLoadOptions,
   type TokenCallback,
@@ -207,6 +208,24 @@ export class VlmBridge {
     });
     if (result.error?.name === 'GpuDeviceLostError') this.crash(result.error.message);
     return result;
+  }
+
+  /**
+   * Work ahead of Enter (VlmWorkerApi.prepare) on the loaded model: never loads one, never starts
+   * a worker, never throws (what went wrong is in the result).
+   */
+  async prepare(conversation: readonly PageTurn[], detail: ImageDetail): Promise<PrepareResult> {
+    if (!this.remote || !this.lastResult || this.restartReason) return { outcome: 'skipped', preparedTokens: 0, imagesEncoded: 0 };
+    try {
+      return await this.withPixelsResent(async () => {
+        const { turns, transfers, sent } = await this.toWorkerTurns(conversation);
+        const result = await this.track((remote) => remote.prepare(Comlink.transfer(turns, transfers), detail));
+        for (const id of sent) this.imagesInWorker.add(id);
+        return result;
+      });
+    } catch (error) {
+      return { outcome: 'failed', preparedTokens: 0, imagesEncoded: 0, message: (error as Error).message };
+    }
   }
 
   async estimate(conversation: readonly PageTurn[], detail: ImageDetail): Promise<PromptEstimate> {

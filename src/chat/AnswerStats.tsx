@@ -11,6 +11,10 @@ export function AnswerStats({ stats }: { stats: Stats }) {
     ['Image', `${stats.imageTokens.toLocaleString('en-US')} tokens`],
     ['Reused', `${stats.reusedPromptTokens.toLocaleString('en-US')} tokens`],
   ];
+  // Work done while the question was typed: "Image ready 2.9 s before Enter".
+  if (stats.preparedTokens && stats.preparedAheadMs !== undefined) {
+    items.push([stats.imageTokens ? 'Image ready' : 'Prepared', `${formatDuration(stats.preparedAheadMs)} before Enter`]);
+  }
   return (
     <dl className="answer-stats" aria-label="Answer statistics">
       {items.map(([label, value]) => (

@@ -30,6 +30,9 @@ export interface AnswerStats extends Pick<
   'timeToFirstTokenMs' | 'decodeTokensPerSecond' | 'promptTokens' | 'imageTokens' | 'reusedPromptTokens' | 'newTokens' | 'totalMs' | 'imagesEncoded'
 > {
   device: Device;
+  /** Work prepared while the question was typed (absent on answers stored before it was recorded). */
+  preparedTokens?: number;
+  preparedAheadMs?: number;
 }
 
 export interface AssistantMessage {
@@ -198,6 +201,17 @@ export function toPageTurns(messages: readonly Message[], untilId: string): Page
     if (message.id === untilId) break;
   }
   return turns;
+}
+
+/**
+ * The turns to prepare while a message is being written: the conversation so far, then the
+ * message's images with no text yet (the model's prompt puts images before the question, so the
+ * work up to them is the same whatever the question will be).
+ */
+export function toPreparedTurns(messages: readonly Message[], images: readonly { id: string; blob: Blob }[]): PageTurn[] {
+  const last = messages.at(-1);
+  const history = last ? toPageTurns(messages, last.id) : [];
+  return [...history, { role: 'user', text: '', images: images.map(({ id, blob }) => ({ id, blob })) }];
 }
 
 const running = (message: Message): message is AssistantMessage => message.role === 'assistant' && (message.status === 'pending' || message.status === 'streaming');

@@ -8,6 +8,7 @@ import { Modal } from '../lib/Modal.tsx';
 import { AnswerLengthSetting } from './AnswerLengthSetting.tsx';
 import { BackendSetting } from './BackendSetting.tsx';
 import { ImageDetailSetting, type ImageCostProps } from './ImageDetailSetting.tsx';
+import { PrepareAheadSetting } from './PrepareAheadSetting.tsx';
 import { SamplingSetting } from './SamplingSetting.tsx';
 import type { SettingProps } from './settings.ts';
 import './settings.css';
@@ -32,6 +33,7 @@ export function SettingsDialog({
       <AnswerLengthSetting settings={settings} onChange={onChange} />
       <SamplingSetting settings={settings} onChange={onChange} />
       <ImageDetailSetting settings={settings} onChange={onChange} {...imageCost} />
+      <PrepareAheadSetting settings={settings} onChange={onChange} />
       <BackendSetting settings={settings} onChange={onChange} capabilities={capabilities} />
       <form method="dialog" className="modal-actions">
         <button className="button primary">Done</button>

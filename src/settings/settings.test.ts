@@ -9,13 +9,13 @@ function memoryStorage(initial: Record<string, string> = {}) {
 describe('settings', () => {
   it('round-trips through storage', () => {
     const storage = memoryStorage();
-    const settings = { ...DEFAULT_SETTINGS, maxNewTokens: 64, sampling: 'creative' as const, detail: 'low' as const, backend: 'wasm' as const, modelId: 'SmolVLM-test-tiny' };
+    const settings = { ...DEFAULT_SETTINGS, maxNewTokens: 64, sampling: 'creative' as const, detail: 'low' as const, backend: 'wasm' as const, prepareAhead: false, modelId: 'SmolVLM-test-tiny' };
     saveSettings(settings, storage);
     expect(loadSettings(storage)).toEqual(settings);
   });
 
   it('keeps valid fields and defaults broken ones', () => {
-    expect(normalizeSettings({ maxNewTokens: 99999, detail: 'ultra', backend: 'webgpu', modelId: '../etc' })).toEqual({
+    expect(normalizeSettings({ maxNewTokens: 99999, detail: 'ultra', backend: 'webgpu', prepareAhead: 'yes', modelId: '../etc' })).toEqual({
       ...DEFAULT_SETTINGS,
       maxNewTokens: 2048,
       backend: 'webgpu',

@@ -8,6 +8,7 @@ import type { RawImage } from '@huggingface/transformers';
 import type { ImagePlan } from '../models/image-detail.ts';
 import type { DeviceLoad } from '../models/load-plan.ts';
 import type { ChatTurn, Device, DtypeMap, ImageDetail, LoadProgress, ModelEntry } from '../protocol.ts';
+import type { FeatureStore } from '../runtime/feature-store.ts';
 import type { OrtSession, OrtTensor } from '../runtime/ort-types.ts';
 
 export interface LoadedModel {
@@ -28,11 +29,16 @@ export interface LoadedModel {
 export interface ImageSize {
   readonly width: number;
   readonly height: number;
+  /**
+   * A hash of its pixels, when known: the same picture under another id (a new chat, a second
+   * attachment) then shares its features and KV cache entries.
+   */
+  readonly contentHash?: string;
 }
 
 /** One image's span of image tokens in a prompt. */
 export interface PromptImage {
-  /** Image id + the plan that shaped its tokens: equal keys mean equal features. */
+  /** The image's content (or id) + the plan that shaped its tokens: equal keys mean equal features. */
   key: string;
   id: string;
   /** Its size (what the layout needs); the pixels come from `embed`'s `pixelsOf`. */
@@ -56,6 +62,16 @@ export interface EmbedTimings {
   imagesEncoded: number;
 }
 
+/** What the runtime keeps across generations that a family's prompt and embeddings draw on. */
+export interface PromptMemory {
+  /**
+   * The token ids the model generated for an answer with this text (trimmed), if this runtime
+   * wrote it: laying the answer out with them keeps the prompt equal to what the KV cache holds
+   * (tokenizing the text anew can give other ids), so a follow-up reuses the whole turn.
+   */
+  answerIds(text: string): readonly number[] | undefined;
+}
+
 export interface VlmFamily<Model extends LoadedModel = LoadedModel> {
   /** Loads `entry` on the device, in the formats, with the files `attempt` plans (workers/models/load-plan.ts). */
   load(entry: ModelEntry, attempt: DeviceLoad, onProgress: (progress: LoadProgress) => void): Promise<Model>;
@@ -65,7 +81,15 @@ export interface VlmFamily<Model extends LoadedModel = LoadedModel> {
    * Token ids of the conversation, with a generation prompt for the assistant's next turn; when the
    * last turn is an unfinished answer, that prompt followed by the answer so far (see ChatTurn).
    */
-  preparePrompt(model: Model, conversation: readonly ChatTurn[], images: ReadonlyMap<string, ImageSize>, detail: ImageDetail): PreparedPrompt;
-  /** Embeddings of `prompt.ids[start:]`, encoding the images whose tokens fall in that range (their pixels from `pixelsOf`). */
-  embed(model: Model, prompt: PreparedPrompt, start: number, timings: EmbedTimings, pixelsOf: (id: string) => RawImage): Promise<OrtTensor>;
+  preparePrompt(model: Model, conversation: readonly ChatTurn[], images: ReadonlyMap<string, ImageSize>, detail: ImageDetail, memory?: PromptMemory): PreparedPrompt;
+  /**
+   * Runs the vision encoder (and connector) on one image of the prompt and keeps its features in
+   * `features` under `image.key`, unless they are there already.
+   */
+  encodeImage(model: Model, image: PromptImage, features: FeatureStore, timings: EmbedTimings, pixelsOf: (id: string) => RawImage): Promise<void>;
+  /**
+   * Embeddings of `prompt.ids[start:]`: token embeddings, with the features of the images whose
+   * tokens fall in that range (from `features`, encoded first where missing).
+   */
+  embed(model: Model, prompt: PreparedPrompt, start: number, timings: EmbedTimings, features: FeatureStore, pixelsOf: (id: string) => RawImage): Promise<OrtTensor>;
 }

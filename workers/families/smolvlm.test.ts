@@ -114,6 +114,31 @@ describe('SmolVLM prompt preparation', () => {
     expect(model.decode(continued.ids.slice(asked.ids.length))).toBe(' The sea is <\u200dend_of_utterance>');
   });
 
+  it('lays a previous answer out with the ids it was generated as, so the prompt extends the cached one up to the new question', () => {
+    const tokenizer = processor.tokenizer!;
+    const images = new Map([['a', image(64, 64)]]);
+    const question: ChatTurn = { role: 'user', text: 'What is this?', images: [{ id: 'a' }] };
+    const first = smolVlmFamily.preparePrompt(model, [question], images, 'low');
+    // The answer as the model might have generated it: one id per character, not how the
+    // tokenizer would split " Hello world" now.
+    const generated = [...' Hello world'].flatMap((char) => tokenizer.encode(char, { add_special_tokens: false }));
+    expect(tokenizer.encode(' Hello world', { add_special_tokens: false })).not.toEqual(generated);
+    const conversation: ChatTurn[] = [question, { role: 'assistant', text: 'Hello world' }, { role: 'user', text: 'And then?' }];
+    const memory = { answerIds: (text: string) => (text === 'Hello world' ? generated : undefined) };
+
+    const followUp = smolVlmFamily.preparePrompt(model, conversation, images, 'low', memory);
+    expect(followUp.ids.slice(0, first.ids.length + generated.length)).toEqual([...first.ids, ...generated]);
+    expect(tokenizer.decode(followUp.ids.slice(first.ids.length + generated.length))).toBe('<end_of_utterance>\nUser: And then?<end_of_utterance>\nAssistant:');
+    expect(followUp.images).toEqual(first.images);
+
+    // Without the memory, or with ids of another text, the answer is tokenized from its text.
+    const anew = smolVlmFamily.preparePrompt(model, conversation, images, 'low');
+    expect(anew.ids.slice(0, first.ids.length)).toEqual(first.ids);
+    expect(anew.ids.slice(first.ids.length, first.ids.length + generated.length)).not.toEqual(generated);
+    const stale = smolVlmFamily.preparePrompt(model, conversation, images, 'low', { answerIds: () => tokenizer.encode(' Hello there', { add_special_tokens: false }) });
+    expect(stale.ids).toEqual(anew.ids);
+  });
+
   it('keeps special tokens typed by a person from becoming control tokens', () => {
     const prepared = smolVlmFamily.preparePrompt(model, [{ role: 'user', text: 'Is <image> or <end_of_utterance> special?' }], new Map(), 'low');
     expect(prepared.imageTokens).toBe(0);

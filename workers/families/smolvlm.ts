@@ -13,7 +13,7 @@ import { MAX_IMAGES_PER_MESSAGE } from '../models/registry.ts';
 import type { ChatTurn, LoadProgress, ModelEntry } from '../protocol.ts';
 import type { OrtSession, OrtTensor } from '../runtime/ort-types.ts';
 import { loadWithTransformers } from '../runtime/transformers-load.ts';
-import type { EmbedTimings, ImageSize, LoadedModel, PreparedPrompt, PromptImage, VlmFamily } from './family.ts';
+import type { ImageSize, LoadedModel, PreparedPrompt, PromptImage, VlmFamily } from './family.ts';
 import { neutralizeSpecialTokens } from './special-tokens.ts';
 
 interface Idefics3ImageProcessorLike {
@@ -80,6 +80,35 @@ function* framesOf(pixelValues: Tensor, pixelAttentionMask: Tensor): Generator<{
  */
 const UNFINISHED_ANSWER_MARK = '\uE000unfinished-answer\uE000';
 
+/**
+ * Token ids of `text`, where each answer mark in `generated` becomes the ids the model generated
+ * for it. The model generated them right after the generation prompt ("Assistant:"), so the
+ * space the template writes before an answer goes too. The pieces between marks end before an
+ * answer and start at the end-of-utterance token, where tokenizing them apart gives the same ids
+ * as tokenizing the whole (the pre-tokenizer splits there anyway).
+ */
+export function tokenizeWithGenerated(text: string, generated: ReadonlyMap<string, { text: string; ids: readonly number[] }>, encode: (piece: string) => number[]): number[] {
+  if (generated.size === 0) return encode(text);
+  const ids: number[] = [];
+  let pending = '';
+  for (const piece of text.split(/(\uE001answer-\d+\uE001)/)) {
+    const answer = generated.get(piece);
+    if (!answer) {
+      pending += piece;
+      continue;
+    }
+    if (!pending.endsWith(' ')) {
+      // Not laid out the way it was generated: tokenize the text as usual.
+      pending += answer.text;
+      continue;
+    }
+    ids.push(...encode(pending.slice(0, -1)), ...answer.ids);
+    pending = '';
+  }
+  if (pending) ids.push(...encode(pending));
+  return ids;
+}
+
 export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
   maxImagesPerMessage: MAX_IMAGES_PER_MESSAGE.smolvlm,
 
@@ -122,13 +151,15 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
     };
   },
 
-  preparePrompt(model, conversation, images, requestedDetail): PreparedPrompt {
+  preparePrompt(model, conversation, images, requestedDetail, memory): PreparedPrompt {
     const tokenizer = model.processor.tokenizer!;
     const detail = offeredDetail(requestedDetail, model.entry.details);
     const promptImages: { id: string; image: ImageSize; plan: ImagePlan }[] = [];
     const last = conversation.at(-1);
     const unfinished = last?.role === 'assistant' && last.unfinished ? last : undefined;
-    const messages = conversation.map((turn: ChatTurn) => {
+    // Answers this runtime wrote are laid out with the ids it generated (see PromptMemory).
+    const generated = new Map<string, { text: string; ids: readonly number[] }>();
+    const messages = conversation.map((turn: ChatTurn, index) => {
       const turnImages = turn.role === 'user' ? (turn.images ?? []) : [];
       if (turnImages.length > this.maxImagesPerMessage) {
         throw new TooManyImagesError(`A message can carry at most ${this.maxImagesPerMessage} images for ${model.entry.name}; this one has ${turnImages.length}.`, {
@@ -141,7 +172,13 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
         if (!image) throw new InvalidRequestError(`Image ${id} was not sent to the worker.`);
         promptImages.push({ id, image, plan: planImage(image.width, image.height, detail, model.device, model.entry.geometry) });
       }
-      const text = turn === unfinished ? UNFINISHED_ANSWER_MARK : neutralizeSpecialTokens(turn.role === 'assistant' ? turn.text.trimStart() : turn.text);
+      let text = turn === unfinished ? UNFINISHED_ANSWER_MARK : neutralizeSpecialTokens(turn.role === 'assistant' ? turn.text.trimStart() : turn.text);
+      const ids = turn.role === 'assistant' && turn !== unfinished ? memory?.answerIds(turn.text.trim()) : undefined;
+      if (ids && tokenizer.decode([...ids], { skip_special_tokens: false }).trimStart() === text) {
+        const mark = `\uE001answer-${index}\uE001`;
+        generated.set(mark, { text, ids });
+        text = mark;
+      }
       return {
         role: turn.role,
         content: [...turnImages.map(() => ({ type: 'image' })), { type: 'text', text }],
@@ -164,7 +201,7 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
     promptImages.forEach((item, index) => {
       text += expandImagePlaceholder(item.plan, model.tokensPerFrame) + parts[index + 1]!;
     });
-    const ids = tokenizer.encode(text, { add_special_tokens: false });
+    const ids = tokenizeWithGenerated(text, generated, (piece) => tokenizer.encode(piece, { add_special_tokens: false }));
 
     // Locate each image's run of image tokens, in order.
     const spans: PromptImage[] = [];
@@ -182,7 +219,7 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
         if (first < 0) first = runStart;
         end = cursor;
       }
-      spans.push({ key: `${item.id}|${item.plan.longestEdge}|${item.plan.split}`, ...item, firstImageToken: first, endImageToken: end });
+      spans.push({ key: `${item.image.contentHash ?? item.id}|${item.plan.longestEdge}|${item.plan.split}`, ...item, firstImageToken: first, endImageToken: end });
     }
     const imageTokens = spans.reduce((sum, span) => sum + span.plan.imageTokens, 0);
     if (ids.length + 1 > model.contextLength) {
@@ -194,54 +231,73 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
     return { ids, images: spans, imageTokens };
   },
 
-  async embed(model, prompt, start, timings: EmbedTimings, pixelsOf): Promise<OrtTensor> {
+  async encodeImage(model, span, features, timings, pixelsOf): Promise<void> {
+    if (features.has(span.key)) return;
+    const visionSession = model.model.sessions['vision_encoder']!;
+    const imageProcessor = (model.processor as unknown as { image_processor: Idefics3ImageProcessorLike }).image_processor;
+    const preprocessStart = performance.now();
+    const savedSize = imageProcessor.size;
+    imageProcessor.size = { ...savedSize, longest_edge: span.plan.longestEdge };
+    let processed: Awaited<ReturnType<Idefics3ImageProcessorLike>>;
+    try {
+      processed = await imageProcessor(pixelsOf(span.id), { do_image_splitting: span.plan.split, return_row_col_info: true });
+    } finally {
+      imageProcessor.size = savedSize;
+    }
+    if (processed.rows[0]![0] !== span.plan.rows || processed.cols[0]![0] !== span.plan.cols) {
+      throw new InvalidRequestError(`Image tiling disagrees with the plan (${processed.rows[0]![0]}x${processed.cols[0]![0]} vs ${span.plan.rows}x${span.plan.cols}).`);
+    }
+    const pixelValues = toType(processed.pixel_values, sessionInputType(visionSession, 'pixel_values'));
+    timings.imagePreprocessMs += performance.now() - preprocessStart;
+
+    // The decoder's embedding type: the features are copied into its inputs as they are.
+    const type = sessionInputType(model.decoder, 'inputs_embeds') === 'float16' ? 'float16' : 'float32';
+    const frames: (Float32Array | Uint16Array)[] = [];
+    let hidden = 0;
+    for (const frame of framesOf(pixelValues, processed.pixel_attention_mask)) {
+      const visionStart = performance.now();
+      const output = toType(await model.model.encode_image(frame), type);
+      timings.visionEncodeMs += performance.now() - visionStart;
+      hidden = output.dims.at(-1)!;
+      frames.push((output.data as Float32Array | Uint16Array).slice());
+      output.dispose();
+    }
+    const length = frames.reduce((sum, frame) => sum + frame.length, 0);
+    const data = type === 'float16' ? new Uint16Array(length) : new Float32Array(length);
+    let offset = 0;
+    for (const frame of frames) {
+      data.set(frame, offset);
+      offset += frame.length;
+    }
+    timings.imagesEncoded++;
+    features.set(span.key, { data, type, rows: length / hidden, hidden });
+  },
+
+  async embed(model, prompt, start, timings, features, pixelsOf): Promise<OrtTensor> {
     const suffix = prompt.ids.slice(start);
     const inputIds = new Tensor('int64', BigInt64Array.from(suffix, (id) => BigInt(id)), [1, suffix.length]);
     let embeds = await model.model.encode_text({ input_ids: inputIds });
-    const decoderEmbedsType = sessionInputType(model.decoder, 'inputs_embeds');
-    embeds = toType(embeds, decoderEmbedsType);
+    embeds = toType(embeds, sessionInputType(model.decoder, 'inputs_embeds'));
     const hidden = embeds.dims.at(-1)!;
     const target = embeds.data as Float32Array | Uint16Array;
 
-    const visionSession = model.model.sessions['vision_encoder']!;
-    const imageProcessor = (model.processor as unknown as { image_processor: Idefics3ImageProcessorLike }).image_processor;
     for (const span of prompt.images) {
       if (span.firstImageToken < start) continue; // already in the KV cache
-      const preprocessStart = performance.now();
-      const savedSize = imageProcessor.size;
-      imageProcessor.size = { ...savedSize, longest_edge: span.plan.longestEdge };
-      let processed: Awaited<ReturnType<Idefics3ImageProcessorLike>>;
-      try {
-        processed = await imageProcessor(pixelsOf(span.id), { do_image_splitting: span.plan.split, return_row_col_info: true });
-      } finally {
-        imageProcessor.size = savedSize;
+      await this.encodeImage(model, span, features, timings, pixelsOf);
+      // Encoded just now, or kept from an earlier generation or from work done ahead of it.
+      const image = features.get(span.key)!;
+      if (image.hidden !== hidden || image.type !== embeds.type) {
+        throw new InvalidRequestError(`Image features of width ${image.hidden} (${image.type}) do not fit the decoder's ${hidden} (${embeds.type}).`);
       }
-      if (processed.rows[0]![0] !== span.plan.rows || processed.cols[0]![0] !== span.plan.cols) {
-        throw new InvalidRequestError(`Image tiling disagrees with the plan (${processed.rows[0]![0]}x${processed.cols[0]![0]} vs ${span.plan.rows}x${span.plan.cols}).`);
-      }
-      const pixelValues = toType(processed.pixel_values, sessionInputType(visionSession, 'pixel_values'));
-      timings.imagePreprocessMs += performance.now() - preprocessStart;
-
       let row = 0;
-      let featureRows = 0;
       let position = span.firstImageToken;
-      for (const frame of framesOf(pixelValues, processed.pixel_attention_mask)) {
-        const visionStart = performance.now();
-        const features = toType(await model.model.encode_image(frame), embeds.type);
-        timings.visionEncodeMs += performance.now() - visionStart;
-        const source = features.data as Float32Array | Uint16Array;
-        featureRows += source.length / hidden;
-        for (let frameRow = 0; position < span.endImageToken && frameRow * hidden < source.length; position++) {
-          if (prompt.ids[position] !== model.imageTokenId) continue;
-          target.set(source.subarray(frameRow * hidden, (frameRow + 1) * hidden), (position - start) * hidden);
-          frameRow++;
-          row++;
-        }
-        features.dispose();
+      for (; position < span.endImageToken && row < image.rows; position++) {
+        if (prompt.ids[position] !== model.imageTokenId) continue;
+        target.set(image.data.subarray(row * hidden, (row + 1) * hidden), (position - start) * hidden);
+        row++;
       }
-      timings.imagesEncoded++;
-      if (row !== featureRows || position !== span.endImageToken) {
-        throw new InvalidRequestError(`The vision encoder returned ${featureRows} feature rows for the image tokens of one image (${row} filled).`);
+      if (row !== image.rows || position !== span.endImageToken) {
+        throw new InvalidRequestError(`The vision encoder returned ${image.rows} feature rows for the image tokens of one image (${row} filled).`);
       }
     }
     return embeds.ort_tensor as OrtTensor;

@@ -82,6 +82,9 @@ function fakeFamily(options: FakeOptions = {}) {
       }
       return { ids, images: [], imageTokens: 0 };
     },
+    async encodeImage() {
+      throw new Error('The counting model has no images.');
+    },
     async embed(_model, prompt, start) {
       const ids = prompt.ids.slice(start);
       return tensor(Float32Array.from(ids), [1, ids.length, 1]);

@@ -20,7 +20,7 @@ import {
   isModelFileError,
 } from '../errors.ts';
 import { familyFor } from '../families/index.ts';
-import type { EmbedTimings, LoadedModel, PreparedPrompt, VlmFamily } from '../families/family.ts';
+import type { EmbedTimings, LoadedModel, PreparedPrompt, PromptMemory, VlmFamily } from '../families/family.ts';
 import { planLoad } from '../models/load-plan.ts';
 import { fetchOriginIndex, mergeRegistry } from '../models/registry.ts';
 import {
@@ -33,6 +33,7 @@ import {
   type LoadResult,
   type ModelEntry,
   type ModelFamilyId,
+  type PrepareResult,
   type ProgressCallback,
   type PromptEstimate,
   type RuntimeLoadOptions,
@@ -41,7 +42,9 @@ import {
   type WebGpuCapabilities,
   type WorkerStatus,
 } from '../protocol.ts';
+import { AnswerIds } from './answer-ids.ts';
 import { capabilities, webGpuCapabilities } from './capabilities.ts';
+import { FeatureStore } from './feature-store.ts';
 import { GenerationRun } from './generation-run.ts';
 import { ImageStore } from './image-store.ts';
 import { KvCache } from './kv-cache.ts';
@@ -94,6 +97,18 @@ interface PreparedRun {
   reuse: number;
 }
 
+/** Work done ahead of Enter that sits in the KV cache, not yet used by a generation. */
+interface PreparedAhead {
+  /** The cached tokens it added: [start, end). */
+  start: number;
+  end: number;
+  imageKeys: string[];
+  /** When it was done (performance.now()). */
+  readyAt: number;
+}
+
+const noEmbedTimings = (): EmbedTimings => ({ imagePreprocessMs: 0, visionEncodeMs: 0, imagesEncoded: 0 });
+
 type DecoderOutputs = Record<string, OrtTensor>;
 
 const GPU_LOST_PATTERN = /device (is |was )?lost|GPUDevice|mapAsync|Device::|webgpu.*destroyed/i;
@@ -115,6 +130,15 @@ export class VlmEngine implements VlmWorkerApi {
   #loaded: Loaded | null = null;
   readonly #images = new ImageStore();
   readonly #pixelsOf = (id: string) => this.#images.pixels(id);
+  /** Image features by content and layout, for the loaded model (cleared when it changes). */
+  readonly #features = new FeatureStore();
+  /** The ids this runtime generated for its answers, for the loaded model. */
+  readonly #answers = new AnswerIds();
+  readonly #memory: PromptMemory = { answerIds: (text) => this.#answers.get(text) };
+  /** Work ahead of Enter: the one running (if any), its ticket, and what it left in the cache. */
+  #preparing: Promise<PrepareResult> | null = null;
+  #prepareTicket = 0;
+  #prepared: PreparedAhead | null = null;
   #running = false;
   #interruptRequested = false;
   #gpuLost: string | null = null;
@@ -183,7 +207,7 @@ export class VlmEngine implements VlmWorkerApi {
   async #warmUp(model: LoadedModel, family: VlmFamily): Promise<void> {
     const cache = new KvCache(model.decoder);
     const prompt: PreparedPrompt = { ids: [model.eosTokenIds[0] ?? 0], images: [], imageTokens: 0 };
-    const embeds = await family.embed(model, prompt, 0, { imagePreprocessMs: 0, visionEncodeMs: 0, imagesEncoded: 0 }, this.#pixelsOf);
+    const embeds = await family.embed(model, prompt, 0, noEmbedTimings(), this.#features, this.#pixelsOf);
     const outputs = await this.#runDecoder(model, cache, embeds, 1);
     cache.update(outputs, prompt.ids);
     cache.clear();
@@ -237,7 +261,7 @@ export class VlmEngine implements VlmWorkerApi {
     await this.#images.ingest(conversation);
     let prompt: PreparedPrompt;
     try {
-      prompt = loaded.family.preparePrompt(loaded.model, conversation, this.#images.map, detail);
+      prompt = loaded.family.preparePrompt(loaded.model, conversation, this.#images.map, detail, this.#memory);
     } catch (error) {
       if (!(error instanceof ContextOverflowError)) throw error;
       // Still report the numbers: the error carries them.
@@ -265,13 +289,18 @@ export class VlmEngine implements VlmWorkerApi {
   async generate(conversation: ChatTurn[], options: GenerateOptions, onToken: TokenCallback): Promise<GenerateResult> {
     // Synchronous up to here: an interrupt posted right after this call finds the run started.
     const loaded = this.#begin(conversation, options);
-    const run = new GenerationRun(loaded.model.decode, onToken, { continuing: conversation.at(-1)!.unfinished === true });
+    const continuing = conversation.at(-1)!.unfinished === true;
+    const run = new GenerationRun(loaded.model.decode, onToken, { continuing });
     try {
+      // Work ahead of Enter gives way at its next step; what it finished is used below.
+      await this.#preparing;
       const prepared = await this.#prepare(loaded, run, conversation, options);
       // An interrupt queued right behind the call is taken before the prefill, the costliest step.
       if (await this.#stopRequested()) return await run.finish('stopped');
       const outputs = await this.#prefill(loaded, run, prepared);
-      return await run.finish(await this.#decode(loaded, run, prepared, outputs, options));
+      const result = await run.finish(await this.#decode(loaded, run, prepared, outputs, options));
+      if (!continuing) this.#answers.remember(result.text, result.tokenIds);
+      return result;
     } catch (error) {
       // Nothing ran: the cache is intact for the retry with the pixels.
       if (error instanceof ImagePixelsNeededError) throw error;
@@ -279,6 +308,85 @@ export class VlmEngine implements VlmWorkerApi {
     } finally {
       this.#running = false;
       this.#interruptRequested = false;
+    }
+  }
+
+  /**
+   * Work ahead of Enter (see VlmWorkerApi.prepare). One runs at a time: a newer call supersedes
+   * the one running, which stops at its next step; a generate, load, reset or unload preempts it
+   * the same way. It throws only ImagePixelsNeededError (before anything ran, as `generate`
+   * does); other problems are reported in the result, and the generation that follows meets them
+   * again and says so.
+   */
+  async prepare(conversation: ChatTurn[], detail: ImageDetail): Promise<PrepareResult> {
+    const ticket = ++this.#prepareTicket;
+    await this.#preparing;
+    if (ticket !== this.#prepareTicket) return prepareResult('superseded');
+    if (!this.#loaded || this.#running || this.#gpuLost) return prepareResult('skipped');
+    const work = this.#prepareAhead(this.#loaded, ticket, conversation, detail);
+    this.#preparing = work;
+    try {
+      return await work;
+    } finally {
+      if (this.#preparing === work) this.#preparing = null;
+    }
+  }
+
+  /** Stops the work ahead at its next step and waits for it. */
+  async #stopPreparing(): Promise<void> {
+    this.#prepareTicket++;
+    await this.#preparing;
+  }
+
+  async #prepareAhead({ model, family, cache }: Loaded, ticket: number, conversation: ChatTurn[], detail: ImageDetail): Promise<PrepareResult> {
+    const stopped = async () => {
+      await yieldToEventLoop();
+      if (this.#running || ticket !== this.#prepareTicket) return ticket !== this.#prepareTicket && !this.#running ? 'superseded' : 'preempted';
+      return null;
+    };
+    const timings = noEmbedTimings();
+    try {
+      const last = conversation.at(-1);
+      if (!last || last.role !== 'user' || !last.images?.length) {
+        // The images prepared for were removed: their tokens leave the cache.
+        if (this.#prepared) await cache.truncate(this.#prepared.start);
+        this.#prepared = null;
+        return prepareResult('nothing-to-prepare');
+      }
+      await this.#images.ingest(conversation);
+      const prompt = family.preparePrompt(model, conversation, this.#images.map, detail, this.#memory);
+      const ownImages = prompt.images.slice(prompt.images.length - last.images.length);
+      const end = ownImages.at(-1)!.endImageToken;
+      // The prompt up to the last image token: a prefix of every prompt this message can have.
+      const ahead: PreparedPrompt = { ids: prompt.ids.slice(0, end), images: prompt.images, imageTokens: prompt.imageTokens };
+      const reuse = cache.reusablePrefix({ ...ahead, ids: prompt.ids.slice(0, end + 1) });
+      if (reuse >= end) return prepareResult('already-prepared', end - (this.#prepared?.start ?? reuse));
+      const toEncode = prompt.images.filter((image) => image.endImageToken > reuse);
+      const missing = this.#images.missingPixels(toEncode.filter((image) => !this.#features.has(image.key)).map((image) => image.id));
+      if (missing.length) throw new ImagePixelsNeededError(`The worker needs the pixels of ${missing.join(', ')} again.`, { images: [...new Set(missing)] });
+      for (const image of toEncode) {
+        const stop = await stopped();
+        if (stop) return prepareResult(stop, 0, timings.imagesEncoded);
+        await family.encodeImage(model, image, this.#features, timings, this.#pixelsOf);
+      }
+      const stop = await stopped();
+      if (stop) return prepareResult(stop, 0, timings.imagesEncoded);
+      // A prefill of the new tokens on top of what the cache holds, as a generation would run it.
+      await cache.truncate(reuse);
+      const start = Math.min(reuse, this.#prepared?.start ?? reuse);
+      const embeds = await family.embed(model, ahead, reuse, timings, this.#features, this.#pixelsOf);
+      const outputs = await this.#runDecoder(model, cache, embeds, end - reuse);
+      cache.update(outputs, ahead.ids.slice(reuse), ahead);
+      disposeOutputs(outputs, 'logits');
+      this.#prepared = { start, end, imageKeys: ownImages.map((image) => image.key), readyAt: performance.now() };
+      return prepareResult('prepared', end - start, timings.imagesEncoded);
+    } catch (error) {
+      // Nothing ran yet: the page sends the pixels and asks again.
+      if (error instanceof ImagePixelsNeededError) throw error;
+      // The cache may hold a half-run step.
+      cache.clear();
+      this.#prepared = null;
+      return prepareResult('failed', 0, timings.imagesEncoded, describeError(error).message);
     }
   }
 
@@ -304,11 +412,11 @@ export class VlmEngine implements VlmWorkerApi {
     const imagesStart = performance.now();
     await this.#images.ingest(conversation);
     const imageDecodeMs = performance.now() - imagesStart;
-    const prompt = family.preparePrompt(model, conversation, this.#images.map, options.detail);
-    // Images the KV cache does not cover are encoded: their pixels must be here. If some were
-    // dropped, ask for them now, before the cache or anything else is touched.
+    const prompt = family.preparePrompt(model, conversation, this.#images.map, options.detail, this.#memory);
+    // Images neither the KV cache nor the feature store covers are encoded: their pixels must be
+    // here. If some were dropped, ask for them now, before the cache or anything else is touched.
     const reuse = cache.reusablePrefix(prompt);
-    const missing = this.#images.missingPixels(prompt.images.filter((image) => image.endImageToken > reuse).map((image) => image.id));
+    const missing = this.#images.missingPixels(prompt.images.filter((image) => image.endImageToken > reuse && !this.#features.has(image.key)).map((image) => image.id));
     if (missing.length) {
       throw new ImagePixelsNeededError(`The worker needs the pixels of ${missing.length === 1 ? 'an image' : `${missing.length} images`} again (${missing.join(', ')}).`, {
         images: [...new Set(missing)],
@@ -316,6 +424,12 @@ export class VlmEngine implements VlmWorkerApi {
     }
     run.timings.promptTokens = prompt.ids.length;
     run.timings.imageTokens = prompt.imageTokens;
+    const ahead = this.#prepared;
+    this.#prepared = null;
+    if (ahead && reuse >= ahead.end) {
+      run.timings.preparedTokens = ahead.end - ahead.start;
+      run.timings.preparedAheadMs = run.started - ahead.readyAt;
+    }
     return { prompt, imageDecodeMs, reuse, maxNewTokens: Math.min(options.maxNewTokens, model.contextLength - prompt.ids.length) };
   }
 
@@ -325,7 +439,7 @@ export class VlmEngine implements VlmWorkerApi {
     run.timings.reusedPromptTokens = reuse;
     const started = performance.now();
     const embedTimings: EmbedTimings = { imagePreprocessMs: imageDecodeMs, visionEncodeMs: 0, imagesEncoded: 0 };
-    const embeds = await family.embed(model, prompt, reuse, embedTimings, this.#pixelsOf);
+    const embeds = await family.embed(model, prompt, reuse, embedTimings, this.#features, this.#pixelsOf);
     const outputs = await this.#runDecoder(model, cache, embeds, prompt.ids.length - reuse);
     cache.update(outputs, prompt.ids.slice(reuse), prompt);
     // Their features are in the cache now: the pixels are only needed again if it is cut before them.
@@ -345,7 +459,7 @@ export class VlmEngine implements VlmWorkerApi {
     options: GenerateOptions,
   ): Promise<'eos' | 'length' | 'stopped'> {
     const random = createRandom(options.sampling.kind === 'sample' ? options.sampling.seed : undefined);
-    const stepTimings: EmbedTimings = { imagePreprocessMs: 0, visionEncodeMs: 0, imagesEncoded: 0 };
+    const stepTimings = noEmbedTimings();
     let outputs = prefillOutputs;
     for (;;) {
       if (await this.#stopRequested()) return 'stopped';
@@ -356,7 +470,7 @@ export class VlmEngine implements VlmWorkerApi {
       run.push(next);
       if (run.tokenIds.length >= maxNewTokens) return 'length';
       if (this.#interruptRequested) return 'stopped';
-      const embeds = await family.embed(model, { ids: [next], images: [], imageTokens: 0 }, 0, stepTimings, this.#pixelsOf);
+      const embeds = await family.embed(model, { ids: [next], images: [], imageTokens: 0 }, 0, stepTimings, this.#features, this.#pixelsOf);
       outputs = await this.#runDecoder(model, cache, embeds, 1);
       cache.update(outputs, [next]);
       if (this.#gpuLost) throw new GpuDeviceLostError(this.#gpuLost);
@@ -388,9 +502,10 @@ export class VlmEngine implements VlmWorkerApi {
     return true;
   }
 
-  /** Forgets the conversation: frees the KV cache and the decoded images. */
-  reset(): void {
+  /** Forgets the conversation: frees the KV cache and the decoded images (features stay: they are keyed by content). */
+  async reset(): Promise<void> {
     if (this.#running) throw new GenerationBusyError('Stop the running generation before resetting.');
+    await this.#stopPreparing();
     this.#loaded?.cache.clear();
     this.#images.clear();
   }
@@ -398,9 +513,12 @@ export class VlmEngine implements VlmWorkerApi {
   /** Frees the model: every session, tensor and GPU buffer. */
   async unload(): Promise<void> {
     if (this.#running) throw new GenerationBusyError('Stop the running generation before unloading.');
+    await this.#stopPreparing();
     const loaded = this.#loaded;
     this.#loaded = null;
     this.#images.clear();
+    this.#features.clear();
+    this.#answers.clear();
     if (!loaded) return;
     loaded.cache.clear();
     await loaded.model.dispose();
@@ -414,8 +532,21 @@ export class VlmEngine implements VlmWorkerApi {
       imagesKept: this.#images.ids(),
       imagePixelBytes: this.#images.pixelBytes,
       imagePixelBudget: this.#images.budgetBytes,
+      featureKeys: this.#features.keys(),
+      featureBytes: this.#features.bytes,
+      featureBudget: this.#features.budgetBytes,
+      prepared: this.#prepared ? { tokens: this.#prepared.end - this.#prepared.start, imageKeys: this.#prepared.imageKeys } : null,
     };
   }
+}
+
+function prepareResult(outcome: PrepareResult['outcome'], preparedTokens = 0, imagesEncoded = 0, message?: string): PrepareResult {
+  return { outcome, preparedTokens, imagesEncoded, ...(message ? { message } : {}) };
+}
+
+/** Frees the named outputs of a decoder run the caller does not read (GPU buffers on WebGPU). */
+function disposeOutputs(outputs: DecoderOutputs, ...names: string[]): void {
+  for (const name of names) (outputs[name] as { dispose?: () => void } | undefined)?.dispose?.();
 }
 
 /**
