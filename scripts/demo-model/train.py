@@ -62,12 +62,23 @@ def load_or_build_tokenizer(work: str) -> toklib.Tokenizer:
 # --- Data ------------------------------------------------------------------------------------
 
 
-# The kinds of question asked more often in the last stage (--favour-from): the weakest at step 1500
-# ("where" 52%, "further left" 91%, "how many shapes" 93% of the held-out questions).
+# The kinds of question asked more often in the later stages (--favour-from): by default the weakest
+# at step 1500 ("where" 52%, "further left" 91%, "how many shapes" 93% of the held-out questions).
 FAVOURED_TYPES = {"where": 3.0, "further_left": 1.5, "count_all": 1.5}
 
 
-def schedule(step: int, total: int, favour_from: int | None = None) -> dict:
+def parse_weights(text: str) -> dict[str, float]:
+    """'where=3,further_left=1.5' -> {'where': 3.0, 'further_left': 1.5}"""
+    weights = {}
+    for part in text.split(","):
+        name, value = part.split("=")
+        if name not in world.QUESTION_TYPES:
+            raise SystemExit(f"unknown kind of question {name!r}")
+        weights[name] = float(value)
+    return weights
+
+
+def schedule(step: int, total: int, favour_from: int | None = None, favoured: dict[str, float] | None = None) -> dict:
     """Curriculum: single-frame (detail low) chats first, while the vision heads learn and the
     decoder learns to read them; then tiled layouts too (detail auto, WASM's and WebGPU's caps);
     from `favour_from` on, the weakest kinds of question more often."""
@@ -76,13 +87,13 @@ def schedule(step: int, total: int, favour_from: int | None = None) -> dict:
         "auto_share": 0.0 if warm else 0.4,
         "two_image_share": 0.12 if warm else 0.16,
         "max_turns": 4 if warm else 5,
-        "type_weights": FAVOURED_TYPES if favour_from is not None and step >= favour_from else None,
+        "type_weights": (favoured or FAVOURED_TYPES) if favour_from is not None and step >= favour_from else None,
     }
 
 
-def make_batch(step: int, total: int, tok: toklib.Tokenizer, favour_from: int | None = None) -> list[conv.Encoded]:
+def make_batch(step: int, total: int, tok: toklib.Tokenizer, favour_from: int | None = None, favoured: dict[str, float] | None = None) -> list[conv.Encoded]:
     rng = random.Random(SEED * 1000003 + step)
-    s = schedule(step, total, favour_from)
+    s = schedule(step, total, favour_from, favoured)
     out = []
     for _ in range(BATCH):
         chat = conv.sample_chat(rng, max_turns=s["max_turns"], two_image_share=s["two_image_share"], type_weights=s["type_weights"])
@@ -93,13 +104,14 @@ def make_batch(step: int, total: int, tok: toklib.Tokenizer, favour_from: int | 
 
 
 class Batches(torch.utils.data.IterableDataset):
-    def __init__(self, start: int, total: int, tok: toklib.Tokenizer, stop: int, favour_from: int | None):
-        self.start, self.total, self.tok, self.stop, self.favour_from = start, total, tok, stop, favour_from
+    def __init__(self, start: int, total: int, tok: toklib.Tokenizer, stop: int, favour_from: int | None, favoured: dict[str, float] | None):
+        self.start, self.total, self.tok, self.stop = start, total, tok, stop
+        self.favour_from, self.favoured = favour_from, favoured
 
     def __iter__(self):
         torch.set_num_threads(1)
         for step in range(self.start, self.stop):
-            yield step, make_batch(step, self.total, self.tok, self.favour_from)
+            yield step, make_batch(step, self.total, self.tok, self.favour_from, self.favoured)
 
 
 # --- Forward ---------------------------------------------------------------------------------
@@ -258,6 +270,7 @@ def main() -> None:
     ap.add_argument("--stop-at", type=int, help="end here instead, after a linear cooldown (default: --steps)")
     ap.add_argument("--cooldown-from", type=int, help="where the cooldown to --stop-at begins")
     ap.add_argument("--favour-from", type=int, help="from this step on, ask the weakest kinds of question more often")
+    ap.add_argument("--favour", type=parse_weights, help="how much more often, per kind: 'where=3,further_left=1.5' (default: FAVOURED_TYPES)")
     ap.add_argument(
         "--grow-at",
         type=int,
@@ -311,7 +324,7 @@ def main() -> None:
     stop = args.stop_at or args.steps
     cooldown = args.cooldown_from if args.stop_at else None
     lr = lambda step: lr_at(step, args.steps, cooldown_from=cooldown, stop_at=stop)  # noqa: E731
-    loader = torch.utils.data.DataLoader(Batches(start, args.steps, tok, stop, args.favour_from), batch_size=None, num_workers=1, prefetch_factor=4)
+    loader = torch.utils.data.DataLoader(Batches(start, args.steps, tok, stop, args.favour_from, args.favour), batch_size=None, num_workers=1, prefetch_factor=4)
     t0 = time.time()
     running: dict[str, float] = defaultdict(float)
     growing_later = args.grow_at is not None and start <= args.grow_at

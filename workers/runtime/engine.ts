@@ -293,7 +293,7 @@ export class VlmEngine implements VlmWorkerApi {
     const run = new GenerationRun(loaded.model.decode, onToken, { continuing });
     try {
       // Work ahead of Enter gives way at its next step; what it finished is used below.
-      await this.#preparing;
+      await this.#preparing?.catch(() => undefined);
       const prepared = await this.#prepare(loaded, run, conversation, options);
       // An interrupt queued right behind the call is taken before the prefill, the costliest step.
       if (await this.#stopRequested()) return await run.finish('stopped');
@@ -320,7 +320,7 @@ export class VlmEngine implements VlmWorkerApi {
    */
   async prepare(conversation: ChatTurn[], detail: ImageDetail): Promise<PrepareResult> {
     const ticket = ++this.#prepareTicket;
-    await this.#preparing;
+    await this.#preparing?.catch(() => undefined);
     if (ticket !== this.#prepareTicket) return prepareResult('superseded');
     if (!this.#loaded || this.#running || this.#gpuLost) return prepareResult('skipped');
     const work = this.#prepareAhead(this.#loaded, ticket, conversation, detail);
@@ -335,7 +335,7 @@ export class VlmEngine implements VlmWorkerApi {
   /** Stops the work ahead at its next step and waits for it. */
   async #stopPreparing(): Promise<void> {
     this.#prepareTicket++;
-    await this.#preparing;
+    await this.#preparing?.catch(() => undefined);
   }
 
   async #prepareAhead({ model, family, cache }: Loaded, ticket: number, conversation: ChatTurn[], detail: ImageDetail): Promise<PrepareResult> {
