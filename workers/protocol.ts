@@ -221,8 +221,9 @@ export interface GenerateResult {
 /**
  * How a `prepare` call ended. `prepared`: the images are encoded and the prompt up to their last
  * token is in the KV cache; `already-prepared`: it was, nothing ran; `nothing-to-prepare`: the last
- * turn has no image (work prepared for images since removed is dropped); `preempted`: a generation,
- * load or reset came first (what was finished is kept); `superseded`: a newer `prepare` came;
+ * turn has no image (work prepared for images since removed is dropped); `preempted`: a generation
+ * came first (what was finished is kept and used); `superseded`: a newer `prepare`, a reset, a load
+ * or an unload came;
  * `skipped`: no model, or a generation is running; `failed`: see `message` (nothing is thrown:
  * the generation that follows reports the same problem in its own words).
  */

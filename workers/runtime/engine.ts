@@ -339,10 +339,11 @@ export class VlmEngine implements VlmWorkerApi {
   }
 
   async #prepareAhead({ model, family, cache }: Loaded, ticket: number, conversation: ChatTurn[], detail: ImageDetail): Promise<PrepareResult> {
-    const stopped = async () => {
+    // Between steps: lets a queued generate (or a newer prepare, a reset) in, and says if one came.
+    const stopped = async (): Promise<'preempted' | 'superseded' | null> => {
       await yieldToEventLoop();
-      if (this.#running || ticket !== this.#prepareTicket) return ticket !== this.#prepareTicket && !this.#running ? 'superseded' : 'preempted';
-      return null;
+      if (this.#running) return 'preempted';
+      return ticket === this.#prepareTicket ? null : 'superseded';
     };
     const timings = noEmbedTimings();
     try {
