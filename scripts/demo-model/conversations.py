@@ -108,9 +108,9 @@ class Encoded:
     global_frames: list[int]  # index into frames of each image's global frame
     scenes: list[world.Scene]  # the scene of each global frame
     # For each answer token but the end of the utterance: the position that predicts it, the
-    # decoder head to supervise, and the positions of the slot tokens (in the global frames of
-    # the images asked about) it is read from.
-    lookups: list[tuple[int, int, list[int]]]
+    # decoder head to supervise, the positions of the slot tokens (in the global frames of the
+    # images asked about) it is read from, and the kind of question.
+    lookups: list[tuple[int, int, list[int], str]]
 
 
 def prompt_segments(chat: Chat, layouts: list[tuple[int, int]], answers: list[str] | None = None):
@@ -177,7 +177,7 @@ def encode_chat(chat: Chat, tok: Tokenizer, detail: str, device: str, rng: rando
     # Where each image's global frame starts among the prompt's image tokens.
     image_positions = [i for i, t in enumerate(ids) if t == tok.special["<image>"]]
     global_start = {j: image_positions[g * processor.TOKENS_PER_FRAME] for j, g in zip(order, global_frames)}
-    lookups: list[tuple[int, int, list[int]]] = []
+    lookups: list[tuple[int, int, list[int], str]] = []
     answer_starts = [i for i in range(1, len(ids)) if supervised[i] and not supervised[i - 1]]
     current: list[int] = []
     for turn, start in zip(chat.turns, answer_starts):
@@ -198,5 +198,5 @@ def encode_chat(chat: Chat, tok: Tokenizer, detail: str, device: str, rng: rando
             scene = chat.scenes[current[0]]
             present = [k for k in slots if scene.count(kind=world.SHAPES[k // len(world.COLOUR_NAMES)], colour=world.COLOUR_NAMES[k % len(world.COLOUR_NAMES)]) > 0]
             targets = [(0, [global_start[current[0]] + k for k in (present or slots)])]
-        lookups.extend((q, head, positions) for q in queries for head, positions in targets)
+        lookups.extend((q, head, positions, turn.question.type) for q in queries for head, positions in targets)
     return Encoded(ids, supervised, torch.cat(frames, 0), global_frames, [chat.scenes[j] for j in order], lookups)

@@ -126,7 +126,9 @@ def embed_sequence(model: ShapesVLM, ids: list[int], image_tokens: torch.Tensor,
     return emb.index_copy(0, positions, image_tokens)
 
 
-def losses(model: ShapesVLM, batch: list[conv.Encoded], image_id: int) -> dict[str, torch.Tensor]:
+def losses(model: ShapesVLM, batch: list[conv.Encoded], image_id: int, lookup_weights: dict[str, float] | None = None) -> dict[str, torch.Tensor]:
+    """The loss terms of a micro-batch; `lookup_weights` weighs the lookup rows of some kinds of
+    question more (a weighted mean, so the term keeps its scale)."""
     frames = torch.cat([b.frames for b in batch], 0)
     vision = model.vision(frames)
     tokens = vision["tokens"]
@@ -151,16 +153,18 @@ def losses(model: ShapesVLM, batch: list[conv.Encoded], image_id: int) -> dict[s
     answer = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), torch.stack(labels).reshape(-1), ignore_index=-100)
     # One gather of the supervised attention rows, then a mask of their target slots (indexing the
     # whole attention tensor once per question made every backward allocate a dense copy of it).
-    rows_b, rows_h, rows_q = [], [], []
+    rows_b, rows_h, rows_q, row_weights = [], [], [], []
     target = torch.zeros(sum(len(b.lookups) for b in batch), attention.shape[-1])
     for i, b in enumerate(batch):
-        for query, head, slots in b.lookups:
+        for query, head, slots, qtype in b.lookups:
             target[len(rows_b), slots] = 1.0
             rows_b.append(i)
             rows_h.append(head)
             rows_q.append(query)
+            row_weights.append((lookup_weights or {}).get(qtype, 1.0))
     rows = attention[torch.tensor(rows_b), torch.tensor(rows_h), torch.tensor(rows_q)]  # [L, T]
-    lookup = -torch.log((rows * target).sum(-1) + 1e-6).mean()
+    weights = torch.tensor(row_weights)
+    lookup = (-torch.log((rows * target).sum(-1) + 1e-6) * weights).sum() / weights.sum()
 
     # Dense supervision of each image's global frame.
     glob, cls, off, cnt = [], [], [], []
@@ -271,6 +275,7 @@ def main() -> None:
     ap.add_argument("--cooldown-from", type=int, help="where the cooldown to --stop-at begins")
     ap.add_argument("--favour-from", type=int, help="from this step on, ask the weakest kinds of question more often")
     ap.add_argument("--favour", type=parse_weights, help="how much more often, per kind: 'where=3,further_left=1.5' (default: FAVOURED_TYPES)")
+    ap.add_argument("--lookup-weights", type=parse_weights, help="weigh the lookup loss of some kinds more: 'further_left=4'")
     ap.add_argument(
         "--grow-at",
         type=int,
@@ -345,7 +350,7 @@ def main() -> None:
         chunks = [batch[i : i + MICRO_BATCH] for i in range(0, len(batch), MICRO_BATCH)]
         parts = defaultdict(float)
         for chunk in chunks:
-            chunk_parts = losses(model, chunk, image_id)
+            chunk_parts = losses(model, chunk, image_id, args.lookup_weights)
             loss = chunk_parts["answer"] + 0.5 * chunk_parts["lookup"] + aux_weight * (chunk_parts["centre"] + chunk_parts["offset"] + 0.3 * chunk_parts["count"])
             (loss / len(chunks)).backward()
             for k, v in chunk_parts.items():
