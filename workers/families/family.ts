@@ -7,7 +7,7 @@
 import type { RawImage } from '@huggingface/transformers';
 import type { ImagePlan } from '../models/image-detail.ts';
 import type { DeviceLoad } from '../models/load-plan.ts';
-import type { ChatTurn, Device, DtypeMap, ImageDetail, LoadProgress, ModelEntry } from '../protocol.ts';
+import type { ChatTurn, Device, DtypeMap, ImageDetail, LoadProgress, ModelEntry, VideoSampling } from '../protocol.ts';
 import type { OrtSession, OrtTensor } from '../runtime/ort-types.ts';
 
 export interface LoadedModel {
@@ -18,6 +18,8 @@ export interface LoadedModel {
   contextLength: number;
   eosTokenIds: readonly number[];
   tokensPerFrame: number;
+  /** How the model samples a video (its config's, else the defaults for image models); absent: no video. */
+  videoSampling?: VideoSampling;
   /** Token ids to text (for streaming). */
   decode(ids: number[]): string;
   /** Releases every session (and the GPU memory behind them). */
