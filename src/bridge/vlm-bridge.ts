@@ -19,6 +19,7 @@ import {
   type PromptEstimate,
   type RuntimeLoadOptions,
   type TokenCallback,
+  type VideoClip,
   type VlmWorkerApi,
   type WorkerStatus,
 } from '../../workers/protocol.ts';
@@ -33,6 +34,8 @@ export interface PageTurn {
   images?: { id: string; blob: Blob }[];
   /** The last turn, an answer cut short, that the model goes on writing (see ChatTurn). */
   unfinished?: boolean;
+  /** The images are the frames of one video (see ChatTurn). */
+  video?: VideoClip;
 }
 
 type Remote = Comlink.Remote<VlmWorkerApi>;
@@ -169,7 +172,13 @@ export class VlmBridge {
         sent.push(image.id);
         images.push({ id: image.id, source: bitmap });
       }
-      turns.push({ role: turn.role, text: turn.text, ...(images.length ? { images } : {}), ...(turn.unfinished ? { unfinished: true } : {}) });
+      turns.push({
+        role: turn.role,
+        text: turn.text,
+        ...(images.length ? { images } : {}),
+        ...(turn.unfinished ? { unfinished: true } : {}),
+        ...(turn.video ? { video: turn.video } : {}),
+      });
     }
     return { turns, transfers, sent };
   }
