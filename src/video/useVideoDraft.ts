@@ -27,12 +27,15 @@ export interface VideoDraft {
   remove: () => void;
 }
 
+/** Names a plan's frames: equal keys, equal frames. */
+const planKey = (plan: FramePlan, frameSize: number) => `${frameSize}|${plan.indices.join(',')}`;
+
 export function useVideoDraft(sampling: VideoSampling, onRefusal: (refusal: Refusal) => void): VideoDraft {
   const [opened, setOpened] = useState<OpenedVideo | null>(null);
   const [opening, setOpening] = useState<string | null>(null);
   const [frameLimit, setFrameLimit] = useState<number | null>(null);
-  /** Frames decoded so far for one plan (a newer plan makes it stale). */
-  const [progress, setProgress] = useState<{ plan: FramePlan; done: number; frames: VideoFrame[] | null } | null>(null);
+  /** Frames decoded so far for one video and plan (another plan makes them stale). */
+  const [progress, setProgress] = useState<{ video: OpenedVideo; key: string; done: number; frames: VideoFrame[] | null } | null>(null);
   const onRefusalRef = useRef(onRefusal);
   useEffect(() => {
     onRefusalRef.current = onRefusal;
@@ -47,53 +50,67 @@ export function useVideoDraft(sampling: VideoSampling, onRefusal: (refusal: Refu
   const { fps, maxFrames, frameSize, fromModelConfig } = sampling;
   const settings = useMemo<VideoSampling>(() => ({ fps, maxFrames, frameSize, fromModelConfig }), [fps, maxFrames, frameSize, fromModelConfig]);
   const plan = useMemo(() => (opened ? framePlanFor(opened, settings, frameLimit) : null), [opened, settings, frameLimit]);
+  const key = plan ? planKey(plan, settings.frameSize) : '';
+  const current = progress && progress.video === opened && progress.key === key ? progress : null;
+  const haveFrames = current?.frames != null;
 
+  // Sampled again when the model's settings or the chosen count change the plan.
   useEffect(() => {
-    if (!opened || !plan) return;
+    if (!opened || !plan || haveFrames) return;
     const controller = new AbortController();
     sampleFrames(opened, plan, settings.frameSize, controller.signal, (done) => {
-      if (!controller.signal.aborted) setProgress({ plan, done, frames: null });
+      if (!controller.signal.aborted) setProgress({ video: opened, key, done, frames: null });
     }).then(
       (frames) => {
-        if (!controller.signal.aborted) setProgress({ plan, done: frames.length, frames });
+        if (!controller.signal.aborted) setProgress({ video: opened, key, done: frames.length, frames });
       },
       (error: unknown) => {
         if (controller.signal.aborted) return;
-        const name = opened.facts.name;
-        onRefusalRef.current({
-          reason: 'corrupt',
-          fileName: name,
-          message: `${quoteName(name)} opened, but its frames could not be decoded (${(error as Error).message}): the file is damaged or incomplete.`,
-        });
+        onRefusalRef.current(framesRefusal(opened.facts.name, error));
         setOpened(null);
       },
     );
     return () => controller.abort();
-  }, [opened, plan, settings]);
+  }, [opened, plan, key, settings, haveFrames]);
 
   let state: VideoDraftState = { status: 'empty' };
   if (opened && plan) {
-    const mine = progress?.plan === plan ? progress : null;
-    state = mine?.frames
-      ? { status: 'ready', facts: opened.facts, plan, frames: mine.frames, sampling: settings }
-      : { status: 'sampling', facts: opened.facts, plan, done: mine?.done ?? 0 };
+    state = current?.frames
+      ? { status: 'ready', facts: opened.facts, plan, frames: current.frames, sampling: settings }
+      : { status: 'sampling', facts: opened.facts, plan, done: current?.done ?? 0 };
   }
 
-  const add = useCallback(async (file: File): Promise<Refusal | null> => {
-    const mine = ++generation.current;
-    setOpening(file.name || 'pasted video');
-    const result = await openVideo(file);
-    if (mine !== generation.current) {
-      if (result.ok) result.video.close();
+  const add = useCallback(
+    async (file: File): Promise<Refusal | null> => {
+      const mine = ++generation.current;
+      setOpening(file.name || 'pasted video');
+      const result = await openVideo(file);
+      let refusal: Refusal | null = result.ok ? null : result.refusal;
+      let frames: VideoFrame[] | null = null;
+      const firstPlan = result.ok ? framePlanFor(result.video, settings, null) : null;
+      if (result.ok && firstPlan) {
+        // Its frames are decoded before it replaces the video waiting: a file that fails half
+        // way (cut short) is refused and the one waiting stays.
+        try {
+          frames = await sampleFrames(result.video, firstPlan, settings.frameSize, new AbortController().signal);
+        } catch (error) {
+          refusal = framesRefusal(result.video.facts.name, error);
+          result.video.close();
+        }
+      }
+      if (mine !== generation.current) {
+        if (result.ok && !refusal) result.video.close();
+        return null;
+      }
+      setOpening(null);
+      if (refusal || !result.ok || !firstPlan) return refusal;
+      setFrameLimit(null);
+      setProgress({ video: result.video, key: planKey(firstPlan, settings.frameSize), done: frames!.length, frames });
+      setOpened(result.video);
       return null;
-    }
-    setOpening(null);
-    // A file that cannot be used changes nothing: the video waiting (if any) stays.
-    if (!result.ok) return result.refusal;
-    setFrameLimit(null);
-    setOpened(result.video);
-    return null;
-  }, []);
+    },
+    [settings],
+  );
 
   const remove = useCallback(() => {
     generation.current++;
@@ -103,4 +120,12 @@ export function useVideoDraft(sampling: VideoSampling, onRefusal: (refusal: Refu
   }, []);
 
   return { state, opening, frameLimit, setFrameLimit, add, remove };
+}
+
+function framesRefusal(name: string, error: unknown): Refusal {
+  return {
+    reason: 'corrupt',
+    fileName: name,
+    message: `${quoteName(name)} opened, but its frames could not all be decoded (${(error as Error).message}): the file is damaged or incomplete (an interrupted download or copy?).`,
+  };
 }

@@ -93,8 +93,8 @@ describe('model settings', () => {
   });
 
   it('counts the frames that fit the tokens left', () => {
-    expect(framesThatFit(30 + 76 * 3, 64)).toBe(3);
-    expect(framesThatFit(30 + 76 * 3 - 1, 64)).toBe(2);
+    expect(framesThatFit(60 + 84 * 3, 64)).toBe(3);
+    expect(framesThatFit(60 + 84 * 3 - 1, 64)).toBe(2);
     expect(framesThatFit(20, 64)).toBe(0);
   });
 });
