@@ -17,6 +17,8 @@ import { detailExampleFor, imageCostFor } from './image-cost.ts';
 import { NoticeList } from './NoticeList.tsx';
 import { loadedModel } from './runtime-state.ts';
 import { TopBar } from './TopBar.tsx';
+import { LiveCamera } from '../live/index.ts';
+import { generateOptionsFor } from '../settings/index.ts';
 import { oneVideoMessage, splitVideos, useVideoDraft, videoBudget, VideoStrip } from '../video/index.ts';
 import { FRAMES_FOR_IMAGE_MODELS, frameTimestampText } from '../../workers/models/video.ts';
 import { useChatController } from './useChatController.ts';
@@ -66,6 +68,7 @@ export function App() {
   const drawer = useChatDrawer();
   const [viewing, setViewing] = useState<Attachment | null>(null);
   const [cameraOpen, setCameraOpen] = useState(false);
+  const [liveOpen, setLiveOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
   // The service worker controller (registered in main.tsx): "Update available — Reload".
   const [pwa] = useState(appPwa);
@@ -133,6 +136,7 @@ export function App() {
             onView={setViewing}
             onOpenCamera={() => setCameraOpen(true)}
             onPickFiles={(files) => void addFiles(files)}
+            onOpenLive={() => setLiveOpen(true)}
             media={
               video.state.status === 'empty' && !video.opening
                 ? null
@@ -147,6 +151,7 @@ export function App() {
 
       {dragging && <DropOverlay maxImages={maxImages} />}
       {viewing && <ImageViewer image={viewing} onClose={() => setViewing(null)} />}
+      {liveOpen && <LiveCamera options={generateOptionsFor(settings)} ready={loaded !== null && !chat.busy} onClose={() => setLiveOpen(false)} />}
       {cameraOpen && <CameraDialog onCapture={(file) => void composer.addFiles([file])} onError={composer.reportProblem} onClose={() => setCameraOpen(false)} />}
       {settingsOpen && (
         <AppSettings

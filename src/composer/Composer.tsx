@@ -29,9 +29,11 @@ export interface ComposerProps {
   media?: { node: ReactNode; state: 'busy' | 'ready' | 'blocked' } | null;
   /** Files picked with "Add image" (videos included) go here instead of straight to the composer. */
   onPickFiles?: (files: File[]) => void;
+  /** Opens the live camera mode (absent: no such button). */
+  onOpenLive?: () => void;
 }
 
-export function Composer({ composer, busy, stopping, maxImages, tokensFor, detailLabel, onSend, onStop, onView, onOpenCamera, media, onPickFiles }: ComposerProps) {
+export function Composer({ composer, busy, stopping, maxImages, tokensFor, detailLabel, onSend, onStop, onView, onOpenCamera, media, onPickFiles, onOpenLive }: ComposerProps) {
   const fileInput = useRef<HTMLInputElement>(null);
   const { draft, setDraft, attachments, refusals, adding } = composer;
   // While an image is still being checked, Send waits for it (see App) rather than doing nothing.
@@ -92,6 +94,12 @@ export function Composer({ composer, busy, stopping, maxImages, tokensFor, detai
             <button type="button" className="tool-button" onClick={onOpenCamera} aria-label="Take photo" title="Take a photo with the camera">
               <CameraIcon />
               <span className="tool-label">Camera</span>
+            </button>
+          )}
+          {onOpenLive && cameraAvailable() && (
+            <button type="button" className="tool-button" onClick={onOpenLive} aria-label="Live camera" title="Ask about the camera, again and again" disabled={busy}>
+              <CameraIcon />
+              <span className="tool-label">Live</span>
             </button>
           )}
           <span className="composer-hint" aria-live="polite">
