@@ -5,7 +5,7 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
-import { alertRegion, dropFiles, messageBox, openChat, pickFiles, questions, statOf, waitForAnswer } from './chat-helpers.ts';
+import { alertRegion, dropFiles, messageBox, openChat, pasteFiles, pickFiles, questions, statOf, waitForAnswer, waitForModelReady } from './chat-helpers.ts';
 import { evenTimes, makeAudioOnly, makeVideo, mp4, patchBytes, SECOND_COLOURS, webm } from './video-fixtures.ts';
 
 const strip = (page: Page) => page.getByRole('region', { name: 'Video to send' });
@@ -167,4 +167,26 @@ test('bad videos get a clear message, and the draft and the video waiting are ke
   await dropFiles(page, [mp4('whole.mp4', mp4Clip)]);
   await expect(strip(page).getByTestId('video-summary')).toHaveText('4 frames · 0:04 · 256 image tokens of 2,048');
   for (const frame of await framesOnScreen(page)) expectColourOfSecond(frame.rgb, frame.label);
+});
+
+test('a pasted video is kept with its chat across a reload, and asked about again', async ({ page }) => {
+  await openChat(page, { maxNewTokens: 4 });
+  const clip = await makeVideo(page, { times: evenTimes(3, 10), lastFrameSeconds: 0.1 });
+  await pasteFiles(page, [webm('pasted.webm', clip)]);
+  await expect(strip(page).getByTestId('video-summary')).toHaveText('3 frames · 0:03 · 192 image tokens of 2,048');
+  await messageBox(page).fill('What is it?');
+  await messageBox(page).press('Enter');
+  await waitForAnswer(page);
+
+  await page.reload();
+  await waitForModelReady(page);
+  const question = questions(page).last();
+  await expect(question.getByText('Video “pasted.webm” · 3 frames · 0:03')).toBeVisible();
+  await expect(question.locator('.message-video-time')).toHaveText(['00:00', '00:01', '00:02']);
+  // A new worker: the stored frames are sent and encoded again, laid out as a video.
+  await messageBox(page).fill('And again?');
+  await messageBox(page).press('Enter');
+  const answer = await waitForAnswer(page);
+  await expect(answer).toHaveClass(/status-done/);
+  expect(await statOf(answer, 'Image')).toBe(3 * 64);
 });
