@@ -88,6 +88,11 @@ export function App() {
     if (video.state.status === 'ready') {
       // Too long for the context: the strip says so with the numbers; nothing is sent or lost.
       if (!videoFits) return;
+      // Images added another way (an example) wait with the video: neither is sent, both are kept.
+      if (attachments.length) {
+        composer.reportProblem(`A message carries either images or one video. Remove the ${attachments.length === 1 ? 'image' : 'images'} or the video, then send.`);
+        return;
+      }
       const { facts, frames } = video.state;
       const images = frames.map((frame) => ({
         id: frame.id,
