@@ -44,6 +44,21 @@ export interface ImageGeometry {
   defaultLongestEdge: number;
 }
 
+/**
+ * How a model samples a video (SmolVLM2's `video_sampling` in preprocessor_config.json, read at
+ * load): frames per second, the most frames, and the frame edge.
+ */
+export interface VideoSampling {
+  fps: number;
+  maxFrames: number;
+  frameSize: number;
+  /** False for a model with no video settings (trained on images): the app's defaults, less reliable. */
+  fromModelConfig: boolean;
+}
+
+/** What a model does with video: trained on it (SmolVLM2), or only shown its frames as images (v1). */
+export type VideoSupport = 'trained' | 'frames';
+
 export interface ModelEntry {
   id: string;
   name: string;
@@ -62,6 +77,8 @@ export interface ModelEntry {
   details?: readonly ImageDetail[];
   /** What the model can and cannot do, in one line, for the picker and the first-run card. */
   knows?: string;
+  /** Video: trained on it, or as a series of frames (absent: as frames). */
+  video?: VideoSupport;
 }
 
 export interface WebGpuCapabilities {
@@ -122,6 +139,8 @@ export interface LoadResult {
   contextLength: number;
   /** Image tokens one 512 px frame costs (64 for SmolVLM). */
   imageTokensPerFrame: number;
+  /** How this model samples a video: from its own config, else the defaults for image models. */
+  videoSampling?: VideoSampling;
   loadMs: number;
 }
 
@@ -146,6 +165,15 @@ export interface ChatTurn {
    * turn), so the tokens generated follow it directly and the question's KV cache is reused.
    */
   unfinished?: boolean;
+  /** The user turn's images are the frames of one video, laid out as SmolVLM2's processor does. */
+  video?: VideoClip;
+}
+
+/** A video's frames as sent: their times and the video's length (the images carry the pixels). */
+export interface VideoClip {
+  durationSeconds: number;
+  /** Each frame's time in seconds, in the order of the turn's images. */
+  timestamps: number[];
 }
 
 export type Sampling =

@@ -123,6 +123,9 @@ export function preprocessorConfig({ preset }: ConfigInputs): Record<string, unk
     resample: 1,
     rescale_factor: 0.00392156862745098,
     size: { longest_edge: 2048 },
+    ...(preset.videoSampling
+      ? { video_sampling: { fps: preset.videoSampling.fps, max_frames: preset.videoSampling.maxFrames, video_size: { longest_edge: preset.vision.imageSize } } }
+      : {}),
   };
 }
 

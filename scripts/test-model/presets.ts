@@ -39,6 +39,8 @@ export interface Preset {
   text: TextDims;
   /** Idefics3 pixel-shuffle factor; image_seq_len = (imageSize/patchSize)^2 / scaleFactor^2. */
   scaleFactor: number;
+  /** SmolVLM2's `video_sampling` for preprocessor_config.json (absent: an image-only model, as SmolVLM v1). */
+  videoSampling?: { fps: number; maxFrames: number };
 }
 
 export type PresetName = 'tiny' | 'smolvlm-256m';
@@ -73,6 +75,9 @@ export const PRESETS: Record<PresetName, Preset> = {
       vocabSize: null,
     },
     scaleFactor: 4,
+    // Fewer frames than SmolVLM2's 64, so the browser tests see the cap read from this config
+    // (and a capped video still fits the 2,048-token context: 16 x 64 image tokens).
+    videoSampling: { fps: 1, maxFrames: 16 },
   },
   // Real HuggingFaceTB/SmolVLM-256M-Instruct dimensions (random weights), for
   // benchmarks: same FLOPs and file sizes as the real fp32 export.

@@ -17,6 +17,10 @@ import { detailExampleFor, imageCostFor } from './image-cost.ts';
 import { NoticeList } from './NoticeList.tsx';
 import { loadedModel } from './runtime-state.ts';
 import { TopBar } from './TopBar.tsx';
+import { LiveCamera } from '../live/index.ts';
+import { generateOptionsFor } from '../settings/index.ts';
+import { oneVideoMessage, splitVideos, useVideoDraft, videoBudget, VideoStrip } from '../video/index.ts';
+import { FRAMES_FOR_IMAGE_MODELS, frameTimestampText } from '../../workers/models/video.ts';
 import { useChatController } from './useChatController.ts';
 import { useChatDrawer } from './useChatDrawer.ts';
 import { usePrepareAhead } from './usePrepareAhead.ts';
@@ -29,11 +33,43 @@ export function App() {
   const { runtime, selectedModel, settings, catalog, conversation } = chat;
   const maxImages = selectedModel ? MAX_IMAGES_PER_MESSAGE[selectedModel.family] : MAX_IMAGES_PER_MESSAGE.smolvlm;
   const composer = useComposer(maxImages, selectedModel?.name ?? 'this model', { key: chat.draftKey, storage: drafts });
-  const dragging = useWindowDrop((files) => void composer.addFiles(files));
-  useWindowPaste((files) => void composer.addFiles(files));
+  const loaded = loadedModel(runtime);
+  // The loaded model's own video settings (read from its config); before it loads, the defaults.
+  const videoSampling = loaded?.videoSampling ?? { ...FRAMES_FOR_IMAGE_MODELS, frameSize: selectedModel?.geometry.frameSize ?? FRAMES_FOR_IMAGE_MODELS.frameSize };
+  const video = useVideoDraft(videoSampling, (refusal) => composer.reportProblem(refusal.message));
+  // What the conversation so far takes: the last answer's prompt and answer (0 in a new chat).
+  const lastStats = conversation.messages.flatMap((message) => (message.role === 'assistant' && message.stats ? [message.stats] : [])).at(-1);
+  const budgetFor = (frames: number) =>
+    videoBudget(
+      frames,
+      loaded?.imageTokensPerFrame ?? selectedModel?.geometry.tokensPerFrame ?? 64,
+      loaded?.contextLength ?? selectedModel?.contextLength ?? 2048,
+      lastStats ? lastStats.promptTokens + lastStats.newTokens : 0,
+      composer.draft,
+    );
+  const videoFits = video.state.status === 'empty' || budgetFor(video.state.plan.timestamps.length).fits;
+  /** Videos go to the video sampler, everything else to the image intake; one message carries either. */
+  const addFiles = async (files: File[]) => {
+    const { videos, others } = await splitVideos(files);
+    const imagesWaiting = composer.current().attachments.length > 0;
+    if (videos.length === 0) {
+      if (video.state.status !== 'empty' || video.opening) composer.reportProblem(oneVideoMessage(others));
+      else await composer.addFiles(others);
+      return;
+    }
+    if (videos.length > 1 || others.length > 0 || imagesWaiting) {
+      composer.reportProblem(oneVideoMessage(imagesWaiting ? videos : [...videos.slice(1), ...others]));
+      if (imagesWaiting) return;
+    }
+    const refusal = await video.add(videos[0]!);
+    if (refusal) composer.reportProblem(refusal.message);
+  };
+  const dragging = useWindowDrop((files) => void addFiles(files));
+  useWindowPaste((files) => void addFiles(files));
   const drawer = useChatDrawer();
   const [viewing, setViewing] = useState<Attachment | null>(null);
   const [cameraOpen, setCameraOpen] = useState(false);
+  const [liveOpen, setLiveOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
   // The service worker controller (registered in main.tsx): "Update available — Reload".
   const [pwa] = useState(appPwa);
@@ -44,7 +80,6 @@ export function App() {
     document.title = title ? `${title} · VLM Chat` : 'VLM Chat — private image chat in your browser';
   }, [title]);
 
-  const loaded = loadedModel(runtime);
   const cost = imageCostFor(selectedModel, settings, loaded?.device, catalog.capabilities);
   // The attached images are read while the question is typed.
   usePrepareAhead({ enabled: settings.prepareAhead, runtime, messages: conversation.messages, attachments: composer.attachments, detail: settings.detail });
@@ -53,6 +88,29 @@ export function App() {
     // Images still being checked go with this message: wait for them, then read the latest.
     await composer.settled();
     const { draft, attachments } = composer.current();
+    if (video.state.status === 'ready') {
+      // Too long for the context: the strip says so with the numbers; nothing is sent or lost.
+      if (!videoFits) return;
+      // Images added another way (an example) wait with the video: neither is sent, both are kept.
+      if (attachments.length) {
+        composer.reportProblem(`A message carries either images or one video. Remove the ${attachments.length === 1 ? 'image' : 'images'} or the video, then send.`);
+        return;
+      }
+      const { facts, frames } = video.state;
+      const images = frames.map((frame) => ({
+        id: frame.id,
+        blob: frame.blob,
+        name: `${facts.name} at ${frameTimestampText(frame.time)}`,
+        format: 'jpeg' as const,
+        width: frame.width,
+        height: frame.height,
+      }));
+      if (chat.send(draft, images, { name: facts.name, durationSeconds: facts.durationSeconds, timestamps: frames.map((frame) => frame.time) })) {
+        composer.reset();
+        video.remove();
+      }
+      return;
+    }
     if (chat.send(draft, attachments)) composer.reset();
   };
 
@@ -85,12 +143,23 @@ export function App() {
             onStop={chat.stop}
             onView={setViewing}
             onOpenCamera={() => setCameraOpen(true)}
+            onPickFiles={(files) => void addFiles(files)}
+            onOpenLive={() => setLiveOpen(true)}
+            media={
+              video.state.status === 'empty' && !video.opening
+                ? null
+                : {
+                    node: <VideoStrip video={video} budget={budgetFor} modelName={loaded ? (selectedModel?.name ?? 'this model') : 'the model'} />,
+                    state: video.state.status !== 'ready' ? 'busy' : videoFits ? 'ready' : 'blocked',
+                  }
+            }
           />
         </footer>
       </div>
 
       {dragging && <DropOverlay maxImages={maxImages} />}
       {viewing && <ImageViewer image={viewing} onClose={() => setViewing(null)} />}
+      {liveOpen && <LiveCamera options={generateOptionsFor(settings)} ready={loaded !== null && !chat.busy} onClose={() => setLiveOpen(false)} />}
       {cameraOpen && <CameraDialog onCapture={(file) => void composer.addFiles([file])} onError={composer.reportProblem} onClose={() => setCameraOpen(false)} />}
       {settingsOpen && (
         <AppSettings

@@ -3,7 +3,17 @@
  * what followed it, and more of an answer that stopped part way (continued from its text).
  */
 import { useCallback, type RefObject } from 'react';
-import { questionFor, toContinuationTurns, toPageTurns, type AssistantMessage, type ConversationAction, type ConversationState, type Message, type UserMessage } from '../chat/conversation.ts';
+import {
+  questionFor,
+  toContinuationTurns,
+  toPageTurns,
+  type AssistantMessage,
+  type ConversationAction,
+  type ConversationState,
+  type Message,
+  type UserMessage,
+  type VideoInfo,
+} from '../chat/conversation.ts';
 import type { Attachment } from '../files/index.ts';
 import { newId } from '../lib/ids.ts';
 import { DEFAULT_MODEL_ID } from '../models/catalog.ts';
@@ -20,7 +30,7 @@ export interface QuestionsDeps {
 
 export interface Questions {
   /** False when nothing was sent (an answer is running, the question is empty, no model is known yet). */
-  send: (text: string, images: Attachment[]) => boolean;
+  send: (text: string, images: Attachment[], video?: VideoInfo) => boolean;
   regenerate: (answerId: string) => void;
   editAndResend: (userId: string, text: string) => void;
   /** The model goes on writing the last answer, stopped part way, after the text it has. */
@@ -36,13 +46,13 @@ export function useQuestions({ runner, chatRef, dispatchChat, selectedModelId, n
   );
 
   const send = useCallback(
-    (text: string, images: Attachment[]): boolean => {
+    (text: string, images: Attachment[], video?: VideoInfo): boolean => {
       if (isRunning() || (!text.trim() && images.length === 0)) return false;
       if (!selectedModelId) {
         notify('The model list is still loading; try again in a moment.');
         return false;
       }
-      const user: UserMessage = { id: newId('msg'), role: 'user', text: text.trim(), images, createdAt: Date.now() };
+      const user: UserMessage = { id: newId('msg'), role: 'user', text: text.trim(), images, ...(video ? { video } : {}), createdAt: Date.now() };
       const answer = newAnswer();
       const messages: Message[] = [...chatRef.current.conversation.messages, user];
       dispatchChat({ type: 'ask', user, answer });

@@ -20,6 +20,7 @@ import {
   type PromptEstimate,
   type RuntimeLoadOptions,
   type TokenCallback,
+  type VideoClip,
   type VlmWorkerApi,
   type WorkerStatus,
 } from '../../workers/protocol.ts';
@@ -34,6 +35,8 @@ export interface PageTurn {
   images?: { id: string; blob: Blob }[];
   /** The last turn, an answer cut short, that the model goes on writing (see ChatTurn). */
   unfinished?: boolean;
+  /** The images are the frames of one video (see ChatTurn). */
+  video?: VideoClip;
 }
 
 type Remote = Comlink.Remote<VlmWorkerApi>;
@@ -170,7 +173,13 @@ export class VlmBridge {
         sent.push(image.id);
         images.push({ id: image.id, source: bitmap });
       }
-      turns.push({ role: turn.role, text: turn.text, ...(images.length ? { images } : {}), ...(turn.unfinished ? { unfinished: true } : {}) });
+      turns.push({
+        role: turn.role,
+        text: turn.text,
+        ...(images.length ? { images } : {}),
+        ...(turn.unfinished ? { unfinished: true } : {}),
+        ...(turn.video ? { video: turn.video } : {}),
+      });
     }
     return { turns, transfers, sent };
   }

@@ -4,7 +4,8 @@ import type { Attachment } from '../files/index.ts';
 import { EditIcon, RegenerateIcon, WarningIcon, ChipIcon } from '../lib/icons.tsx';
 import { useObjectUrl } from '../lib/useObjectUrl.ts';
 import { AnswerStats } from './AnswerStats.tsx';
-import { canContinue, type AssistantMessage, type UserMessage } from './conversation.ts';
+import { frameTimestampText } from '../../workers/models/video.ts';
+import { canContinue, type AssistantMessage, type UserMessage, type VideoInfo } from './conversation.ts';
 import { CopyButton } from './CopyButton.tsx';
 import { Markdown } from './Markdown.tsx';
 
@@ -16,6 +17,35 @@ function MessageImage({ image, onView }: { image: Attachment; onView: (image: At
         {url && <img src={url} alt="" style={{ aspectRatio: `${image.width} / ${image.height}` }} />}
       </button>
     </li>
+  );
+}
+
+function MessageVideoFrame({ image, time, onView }: { image: Attachment; time: number; onView: (image: Attachment) => void }) {
+  const url = useObjectUrl(image.blob);
+  return (
+    <li>
+      <button type="button" className="message-image" onClick={() => onView(image)} aria-label={`View ${image.name}`}>
+        {url && <img src={url} alt="" style={{ aspectRatio: `${image.width} / ${image.height}` }} />}
+      </button>
+      <span className="message-video-time">{frameTimestampText(time)}</span>
+    </li>
+  );
+}
+
+/** A video asked about: its name, length and sampled frames with their times. */
+function MessageVideo({ message, video, onView }: { message: UserMessage; video: VideoInfo; onView: (image: Attachment) => void }) {
+  const seconds = Math.floor(video.durationSeconds);
+  return (
+    <figure className="message-video">
+      <figcaption>
+        Video “{video.name}” · {message.images.length} frames · {Math.floor(seconds / 60)}:{String(seconds % 60).padStart(2, '0')}
+      </figcaption>
+      <ul className="message-video-frames" aria-label="Video frames">
+        {message.images.map((image, index) => (
+          <MessageVideoFrame key={image.id} image={image} time={video.timestamps[index] ?? 0} onView={onView} />
+        ))}
+      </ul>
+    </figure>
   );
 }
 
@@ -33,7 +63,8 @@ export function UserMessageView({
   const [editing, setEditing] = useState<string | null>(null);
   return (
     <article className="message user" aria-label="You">
-      {message.images.length > 0 && (
+      {message.video && <MessageVideo message={message} video={message.video} onView={onView} />}
+      {message.images.length > 0 && !message.video && (
         <ul className={`message-images count-${Math.min(message.images.length, 4)}`} aria-label="Images">
           {message.images.map((image) => (
             <MessageImage key={image.id} image={image} onView={onView} />

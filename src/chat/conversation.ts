@@ -5,13 +5,20 @@
  */
 import type { PageTurn } from '../bridge/index.ts';
 import type { Attachment } from '../files/index.ts';
-import type { Device, ErrorInfo, FinishReason, GenerationTimings } from '../../workers/protocol.ts';
+import type { Device, ErrorInfo, FinishReason, GenerationTimings, VideoClip } from '../../workers/protocol.ts';
+
+/** A video asked about: its name and length, and each frame's time (the frames are the message's images). */
+export interface VideoInfo extends VideoClip {
+  name: string;
+}
 
 export interface UserMessage {
   id: string;
   role: 'user';
   text: string;
   images: Attachment[];
+  /** Set when `images` are the sampled frames of a video. */
+  video?: VideoInfo;
   createdAt: number;
 }
 
@@ -194,7 +201,12 @@ export function toPageTurns(messages: readonly Message[], untilId: string): Page
   const turns: PageTurn[] = [];
   for (const message of messages) {
     if (message.role === 'user') {
-      turns.push({ role: 'user', text: message.text, ...(message.images.length ? { images: message.images.map(({ id, blob }) => ({ id, blob })) } : {}) });
+      turns.push({
+        role: 'user',
+        text: message.text,
+        ...(message.images.length ? { images: message.images.map(({ id, blob }) => ({ id, blob })) } : {}),
+        ...(message.video ? { video: { durationSeconds: message.video.durationSeconds, timestamps: message.video.timestamps } } : {}),
+      });
     } else if (message.text.trim() !== '' && message.status !== 'pending' && message.status !== 'streaming') {
       turns.push({ role: 'assistant', text: message.text });
     }

@@ -3,7 +3,7 @@
  * images waiting, "Add image" and "Take photo", Send/Stop, and the alert region that names every
  * file that was refused. Files also arrive by drop and paste anywhere on the page (see App).
  */
-import { useRef, type KeyboardEvent } from 'react';
+import { useRef, type KeyboardEvent, type ReactNode } from 'react';
 import type { Attachment } from '../files/index.ts';
 import { plural } from '../lib/format.ts';
 import { CameraIcon, CloseIcon, ImageIcon, SendIcon, StopIcon } from '../lib/icons.tsx';
@@ -25,13 +25,19 @@ export interface ComposerProps {
   onStop: () => void;
   onView: (image: Attachment) => void;
   onOpenCamera: () => void;
+  /** A video waiting to be sent (shown above the textbox), and whether it lets Send go. */
+  media?: { node: ReactNode; state: 'busy' | 'ready' | 'blocked' } | null;
+  /** Files picked with "Add image" (videos included) go here instead of straight to the composer. */
+  onPickFiles?: (files: File[]) => void;
+  /** Opens the live camera mode (absent: no such button). */
+  onOpenLive?: () => void;
 }
 
-export function Composer({ composer, busy, stopping, maxImages, tokensFor, detailLabel, onSend, onStop, onView, onOpenCamera }: ComposerProps) {
+export function Composer({ composer, busy, stopping, maxImages, tokensFor, detailLabel, onSend, onStop, onView, onOpenCamera, media, onPickFiles, onOpenLive }: ComposerProps) {
   const fileInput = useRef<HTMLInputElement>(null);
   const { draft, setDraft, attachments, refusals, adding } = composer;
   // While an image is still being checked, Send waits for it (see App) rather than doing nothing.
-  const canSend = !busy && (draft.trim() !== '' || attachments.length > 0 || adding);
+  const canSend = !busy && media?.state !== 'busy' && media?.state !== 'blocked' && (draft.trim() !== '' || attachments.length > 0 || adding || media?.state === 'ready');
   const imageTokens = attachments.reduce((sum, image) => sum + (tokensFor(image) ?? 0), 0);
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -64,6 +70,7 @@ export function Composer({ composer, busy, stopping, maxImages, tokensFor, detai
       </div>
       <div className="composer-box">
         <AttachmentList attachments={attachments} tokensFor={tokensFor} onView={onView} onRemove={composer.removeAttachment} />
+        {media?.node}
         <label htmlFor="composer-message" className="visually-hidden">
           Message
         </label>
@@ -89,6 +96,12 @@ export function Composer({ composer, busy, stopping, maxImages, tokensFor, detai
               <span className="tool-label">Camera</span>
             </button>
           )}
+          {onOpenLive && cameraAvailable() && (
+            <button type="button" className="tool-button" onClick={onOpenLive} aria-label="Live camera" title="Ask about the camera, again and again" disabled={busy}>
+              <CameraIcon />
+              <span className="tool-label">Live</span>
+            </button>
+          )}
           <span className="composer-hint" aria-live="polite">
             {adding
               ? 'Checking image…'
@@ -110,13 +123,14 @@ export function Composer({ composer, busy, stopping, maxImages, tokensFor, detai
       <input
         ref={fileInput}
         type="file"
-        accept="image/*,.heic,.heif,.avif"
+        accept={onPickFiles ? 'image/*,.heic,.heif,.avif,video/*,.mkv,.mov' : 'image/*,.heic,.heif,.avif'}
         multiple
         hidden
         onChange={(event) => {
           const files = Array.from(event.target.files ?? []);
           event.target.value = '';
-          void composer.addFiles(files);
+          if (onPickFiles) onPickFiles(files);
+          else void composer.addFiles(files);
         }}
       />
       <p className="composer-footnote muted">Runs on your device: images and questions never leave it. Answers can be wrong.</p>

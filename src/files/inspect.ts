@@ -26,7 +26,11 @@ export type RefusalReason =
   | 'too-many-pixels'
   | 'undecodable'
   | 'too-many-images'
-  | 'unreadable';
+  | 'unreadable'
+  // Videos (src/video):
+  | 'audio-only'
+  | 'zero-duration'
+  | 'unsupported-codec';
 
 /** Why a file was not added, in words a person can act on. */
 export interface Refusal {

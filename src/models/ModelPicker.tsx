@@ -111,6 +111,7 @@ export function ModelPicker({
                   <span className="model-option-text">
                     <span className="model-option-name">{entry.name}</span>
                     <span className="model-option-description">{entry.description}</span>
+                    <span className="model-option-video">{entry.video === 'trained' ? 'Video: trained on video' : 'Video: as separate frames, less reliable'}</span>
                     <span className="model-option-facts">
                       {option.size} · <span className={option.ready ? 'ok' : ''}>{option.where}</span>
                     </span>

@@ -7,7 +7,7 @@
 import type { RawImage } from '@huggingface/transformers';
 import type { ImagePlan } from '../models/image-detail.ts';
 import type { DeviceLoad } from '../models/load-plan.ts';
-import type { ChatTurn, Device, DtypeMap, ImageDetail, LoadProgress, ModelEntry } from '../protocol.ts';
+import type { ChatTurn, Device, DtypeMap, ImageDetail, LoadProgress, ModelEntry, VideoSampling } from '../protocol.ts';
 import type { FeatureStore } from '../runtime/feature-store.ts';
 import type { OrtSession, OrtTensor } from '../runtime/ort-types.ts';
 
@@ -19,6 +19,8 @@ export interface LoadedModel {
   contextLength: number;
   eosTokenIds: readonly number[];
   tokensPerFrame: number;
+  /** How the model samples a video (its config's, else the defaults for image models); absent: no video. */
+  videoSampling?: VideoSampling;
   /** Token ids to text (for streaming). */
   decode(ids: number[]): string;
   /** Releases every session (and the GPU memory behind them). */

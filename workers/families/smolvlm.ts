@@ -8,9 +8,10 @@
 import { AutoModelForImageTextToText, AutoProcessor, Tensor, type PreTrainedModel, type Processor, type RawImage } from '@huggingface/transformers';
 import { ContextOverflowError, InvalidRequestError, ModelLoadError, TooManyImagesError } from '../errors.ts';
 import { expandImagePlaceholder, offeredDetail, planImage, type ImagePlan } from '../models/image-detail.ts';
+import { expandVideoPlaceholder, FRAMES_FOR_IMAGE_MODELS, parseVideoSampling } from '../models/video.ts';
 import type { DeviceLoad } from '../models/load-plan.ts';
 import { MAX_IMAGES_PER_MESSAGE } from '../models/registry.ts';
-import type { ChatTurn, LoadProgress, ModelEntry } from '../protocol.ts';
+import type { ChatTurn, LoadProgress, ModelEntry, VideoSampling } from '../protocol.ts';
 import type { OrtSession, OrtTensor } from '../runtime/ort-types.ts';
 import { loadWithTransformers } from '../runtime/transformers-load.ts';
 import type { ImageSize, LoadedModel, PreparedPrompt, PromptImage, VlmFamily } from './family.ts';
@@ -79,6 +80,22 @@ function* framesOf(pixelValues: Tensor, pixelAttentionMask: Tensor): Generator<{
  * message and no template contains them.
  */
 const UNFINISHED_ANSWER_MARK = '\uE000unfinished-answer\uE000';
+/** Stands in for a video while the chat template runs (as text, so the turn opens with "User: " as for the reference's video entry). */
+const VIDEO_MARK = '\uE000video\uE000';
+
+/**
+ * The model's own `video_sampling` (SmolVLM2's preprocessor_config.json), else the defaults for a
+ * model trained on images, at the frame size its processor squares frames to.
+ */
+function videoSamplingOf(processor: Processor): VideoSampling {
+  const config = (processor as unknown as { image_processor?: { config?: { max_image_size?: { longest_edge?: number } } } }).image_processor?.config;
+  return parseVideoSampling(config) ?? { ...FRAMES_FOR_IMAGE_MODELS, frameSize: config?.max_image_size?.longest_edge ?? FRAMES_FOR_IMAGE_MODELS.frameSize };
+}
+
+/** A video frame: one global frame at the video frame size, never tiles (the reference never splits video frames). */
+function framePlan(frameSize: number, tokensPerFrame: number): ImagePlan {
+  return { longestEdge: frameSize, split: false, rows: 0, cols: 0, frames: 1, imageTokens: tokensPerFrame };
+}
 
 /**
  * Token ids of `text`, where each answer mark in `generated` becomes the ids the model generated
@@ -143,6 +160,7 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
       imageTokenId,
       eosTokenIds,
       tokensPerFrame,
+      videoSampling: videoSamplingOf(processor),
       contextLength: Math.min(config.text_config?.max_position_embeddings ?? entry.contextLength, entry.contextLength),
       decode: (ids: number[]) => tokenizer.decode(ids, { skip_special_tokens: true }),
       dispose: async () => {
@@ -159,9 +177,24 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
     const unfinished = last?.role === 'assistant' && last.unfinished ? last : undefined;
     // Answers this runtime wrote are laid out with the ids it generated (see PromptMemory).
     const generated = new Map<string, { text: string; ids: readonly number[] }>();
+    const videos: string[] = [];
     const messages = conversation.map((turn: ChatTurn, index) => {
       const turnImages = turn.role === 'user' ? (turn.images ?? []) : [];
-      if (turnImages.length > this.maxImagesPerMessage) {
+      const video = turn.role === 'user' ? turn.video : undefined;
+      if (video) {
+        const sampling = model.videoSampling ?? FRAMES_FOR_IMAGE_MODELS;
+        if (video.timestamps.length !== turnImages.length || turnImages.length === 0) {
+          throw new InvalidRequestError(`A video turn has ${turnImages.length} frames and ${video.timestamps.length} timestamps.`);
+        }
+        if (turnImages.length > sampling.maxFrames) {
+          throw new TooManyImagesError(`A video can carry at most ${sampling.maxFrames} frames for ${model.entry.name}; this one has ${turnImages.length}.`, {
+            images: turnImages.length,
+            maxImages: sampling.maxFrames,
+          });
+        }
+        // Each frame becomes one `<image>` placeholder, expanded below like any image's.
+        videos.push(expandVideoPlaceholder(video.timestamps, video.durationSeconds, '<image>'));
+      } else if (turnImages.length > this.maxImagesPerMessage) {
         throw new TooManyImagesError(`A message can carry at most ${this.maxImagesPerMessage} images for ${model.entry.name}; this one has ${turnImages.length}.`, {
           images: turnImages.length,
           maxImages: this.maxImagesPerMessage,
@@ -170,7 +203,10 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
       for (const { id } of turnImages) {
         const image = images.get(id);
         if (!image) throw new InvalidRequestError(`Image ${id} was not sent to the worker.`);
-        promptImages.push({ id, image, plan: planImage(image.width, image.height, detail, model.device, model.entry.geometry) });
+        const plan = video
+          ? framePlan((model.videoSampling ?? FRAMES_FOR_IMAGE_MODELS).frameSize, model.tokensPerFrame)
+          : planImage(image.width, image.height, detail, model.device, model.entry.geometry);
+        promptImages.push({ id, image, plan });
       }
       let text = turn === unfinished ? UNFINISHED_ANSWER_MARK : neutralizeSpecialTokens(turn.role === 'assistant' ? turn.text.trimStart() : turn.text);
       const ids = turn.role === 'assistant' && turn !== unfinished ? memory?.answerIds(turn.text.trim()) : undefined;
@@ -181,7 +217,7 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
       }
       return {
         role: turn.role,
-        content: [...turnImages.map(() => ({ type: 'image' })), { type: 'text', text }],
+        content: video ? [{ type: 'text', text: VIDEO_MARK }, { type: 'text', text }] : [...turnImages.map(() => ({ type: 'image' })), { type: 'text', text }],
       };
     });
     let template = tokenizer.apply_chat_template(messages as never, { tokenize: false, add_generation_prompt: !unfinished }) as string;
@@ -193,6 +229,7 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
       if (at < 0) throw new InvalidRequestError(`The chat template of ${model.entry.name} left out the answer to continue.`);
       template = template.slice(0, at) + neutralizeSpecialTokens(unfinished.text.trimStart());
     }
+    for (const layout of videos) template = template.replace(VIDEO_MARK, () => layout);
     const parts = template.split('<image>');
     if (parts.length !== promptImages.length + 1) {
       throw new InvalidRequestError(`The chat template produced ${parts.length - 1} image slots for ${promptImages.length} images.`);

@@ -37,12 +37,15 @@ describe('dtype policy', () => {
 });
 
 describe('registry', () => {
-  it('knows the three curated SmolVLM models with their Hub ids and context lengths', () => {
+  it('knows the curated SmolVLM and SmolVLM2 video models with their Hub ids and context lengths', () => {
     expect(CURATED_MODELS.flatMap((m) => (m.source.kind === 'hub' ? [m.source.repo] : []))).toEqual([
       'HuggingFaceTB/SmolVLM-256M-Instruct',
       'HuggingFaceTB/SmolVLM-500M-Instruct',
       'HuggingFaceTB/SmolVLM-Instruct',
+      'HuggingFaceTB/SmolVLM2-256M-Video-Instruct',
+      'HuggingFaceTB/SmolVLM2-500M-Video-Instruct',
     ]);
+    expect(CURATED_MODELS.filter((m) => m.video === 'trained').every((m) => m.sizesAreEstimates && m.files.some((f) => f.path === 'preprocessor_config.json'))).toBe(true);
     expect(smol256.contextLength).toBe(8192);
   });
 
@@ -73,7 +76,7 @@ describe('registry', () => {
 
   it('lists the built-in model first where this origin serves it, and not at all where it does not', () => {
     const served = mergeRegistry(parseOriginIndex({ models: [{ id: 'SmolVLM-test-tiny', files: [] }, { id: 'shapes-demo', files: [{ path: 'config.json', size: 1 }] }] }));
-    expect(served.map((m) => m.id)).toEqual(['shapes-demo', 'SmolVLM-256M-Instruct', 'SmolVLM-500M-Instruct', 'SmolVLM-Instruct', 'SmolVLM-test-tiny']);
+    expect(served.map((m) => m.id)).toEqual(['shapes-demo', 'SmolVLM-256M-Instruct', 'SmolVLM-500M-Instruct', 'SmolVLM-Instruct', 'SmolVLM2-256M-Video-Instruct', 'SmolVLM2-500M-Video-Instruct', 'SmolVLM-test-tiny']);
     expect(served[0]).toMatchObject({ builtIn: true, details: ['low', 'auto'], source: { kind: 'origin', baseUrl: '/models/shapes-demo/' }, files: [{ path: 'config.json', size: 1 }] });
     expect(mergeRegistry([]).map((m) => m.id)).not.toContain('shapes-demo');
   });

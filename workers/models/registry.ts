@@ -82,6 +82,21 @@ const SMOLVLM_256M_CONFIGS: ModelFile[] = [
   { path: 'tokenizer_config.json', size: 28249 },
 ];
 
+/** SmolVLM2's config files (sizes from the Hub's file list; preprocessor_config.json carries video_sampling). */
+const SMOLVLM2_CONFIGS: ModelFile[] = [
+  { path: 'config.json', size: 3810 },
+  { path: 'generation_config.json', size: 136 },
+  { path: 'preprocessor_config.json', size: 599 },
+  { path: 'processor_config.json', size: 67 },
+  { path: 'tokenizer.json', size: 3550000 },
+  { path: 'tokenizer_config.json', size: 28600 },
+];
+
+/** `files` with the sha256 of the few files whose digest is known. */
+function withKnownDigests(files: ModelFile[], digests: Record<string, string>): ModelFile[] {
+  return files.map((file) => (digests[file.path] ? { ...file, sha256: digests[file.path] } : file));
+}
+
 /**
  * For the larger models we ship no per-file list, so sizes are estimated: fp32 bytes from the
  * parameter counts, scaled per session and dtype by the ratios the 256M model's files show.
@@ -163,6 +178,44 @@ export const CURATED_MODELS: readonly ModelEntry[] = [
       SMOLVLM_256M_CONFIGS,
     ),
     sizesAreEstimates: true,
+  },
+  // SmolVLM2 video-instruct models: the same architectures as SmolVLM 256M / 500M, trained on
+  // video too (Video-MME 33.7 / 42.2). Their ONNX exports are published in the repositories'
+  // onnx/ folders (checked on the Hub's file lists); their video sampling (1 frame per second, at
+  // most 64 frames of 512 px) is read from each model's preprocessor_config.json at load, not here.
+  // SmolVLM2-2.2B-Instruct publishes no ONNX files, so it is not offered.
+  {
+    id: 'SmolVLM2-256M-Video-Instruct',
+    name: 'SmolVLM2 256M Video',
+    family: 'smolvlm',
+    source: { kind: 'hub', repo: 'HuggingFaceTB/SmolVLM2-256M-Video-Instruct', revision: 'main' },
+    description: 'Smallest model trained on video as well as images: ask about a clip or the live camera.',
+    contextLength: 8192,
+    geometry: SMOLVLM_GEOMETRY,
+    // The Hub lists the same rounded sizes as SmolVLM-256M's files (541 MB, 271 MB, 138 MB, 114 MB,
+    // 94.2 MB...): the exact bytes are estimated from those. One sha256 is known (the Hub's LFS
+    // pointer of onnx/vision_encoder_quantized.onnx, unchanged since "Upload ONNX weights (#1)").
+    files: withKnownDigests(estimatedFiles({ vision_encoder: 374316497, embed_tokens: 113541419, decoder_model_merged: 540640302 }, SMOLVLM2_CONFIGS), {
+      'onnx/vision_encoder_quantized.onnx': '2a70c53030657dc01be90be0e9bf24febc9c709ebf20812ad0a9976698619668',
+    }),
+    sizesAreEstimates: true,
+    video: 'trained',
+  },
+  {
+    id: 'SmolVLM2-500M-Video-Instruct',
+    name: 'SmolVLM2 500M Video',
+    family: 'smolvlm',
+    source: { kind: 'hub', repo: 'HuggingFaceTB/SmolVLM2-500M-Video-Instruct', revision: 'main' },
+    description: 'Better answers about clips and the camera, about twice the download.',
+    contextLength: 8192,
+    geometry: SMOLVLM_GEOMETRY,
+    // Estimated like SmolVLM 500M (the same architecture); the Hub shows 365 MB for the q8
+    // decoder (estimate: 368 MB), whose sha256 is from its LFS pointer ("Upload ONNX weights (#2)").
+    files: withKnownDigests(estimatedFiles({ vision_encoder: 420e6, embed_tokens: 189e6, decoder_model_merged: 1450e6 }, SMOLVLM2_CONFIGS), {
+      'onnx/decoder_model_merged_quantized.onnx': 'a5aaa12d62d43a05a4a7456864c508d0b3c17c55a654c05fb568f6da0b7d212d',
+    }),
+    sizesAreEstimates: true,
+    video: 'trained',
   },
 ];
 

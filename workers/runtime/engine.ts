@@ -183,6 +183,7 @@ export class VlmEngine implements VlmWorkerApi {
           wasmThreads,
           contextLength: model.contextLength,
           imageTokensPerFrame: model.tokensPerFrame,
+          ...(model.videoSampling ? { videoSampling: model.videoSampling } : {}),
           loadMs: performance.now() - started,
         };
         this.#loaded = { model, family, cache: new KvCache(model.decoder), result };
