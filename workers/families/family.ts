@@ -1,12 +1,16 @@
 /**
- * What a model family (SmolVLM today; Florence-2, Qwen2-VL, Moondream later) provides to the
- * generic runtime: how to load its sessions and processor, how a conversation becomes token ids,
- * and how token ids and images become input embeddings for the decoder. The runtime owns the
- * rest: the decoding loop, the KV cache and its reuse across turns, sampling and streaming.
+ * What a model family (SmolVLM, FastVLM; Florence-2, Qwen2-VL, Moondream later) provides to the
+ * generic runtime: its traits (sessions, capabilities: workers/models/registry.ts), how to load
+ * its sessions and processor, how a conversation becomes token ids (the prompt layout and the
+ * image-token arithmetic), how token ids and images become the decoder's input embeddings, and,
+ * for an encoder-decoder family, what its encoder hands every decoder step. The runtime owns the
+ * rest: the decoding loop, the KV cache and its reuse across turns (when the family allows it),
+ * sampling, streaming, interrupts and timings. workers/families/README.md says how to add one.
  */
 import type { RawImage } from '@huggingface/transformers';
 import type { ImagePlan } from '../models/image-detail.ts';
 import type { DeviceLoad } from '../models/load-plan.ts';
+import type { FamilyTraits } from '../models/registry.ts';
 import type { ChatTurn, Device, DtypeMap, ImageDetail, LoadProgress, ModelEntry } from '../protocol.ts';
 import type { OrtSession, OrtTensor } from '../runtime/ort-types.ts';
 
@@ -14,7 +18,9 @@ export interface LoadedModel {
   entry: ModelEntry;
   device: Device;
   dtype: DtypeMap;
+  /** The session the runtime runs step by step and whose KV cache (`present.*` -> `past_key_values.*`) it keeps. */
   decoder: OrtSession;
+  /** Tokens the decoder reads at most (prompt and answer). */
   contextLength: number;
   eosTokenIds: readonly number[];
   tokensPerFrame: number;
@@ -56,11 +62,19 @@ export interface EmbedTimings {
   imagesEncoded: number;
 }
 
+/** Decoder inputs an encoder-decoder family's encoder produced for one answer, by input name. */
+export type EncoderFeeds = Record<string, OrtTensor>;
+
+/**
+ * A family adapter, typed against the model its own `load` returns. The runtime only ever hands a
+ * family the model that family loaded (the engine keeps them together), which is why the
+ * registry of adapters (index.ts) can hold every family as a `VlmFamily` without a cast.
+ */
 export interface VlmFamily<Model extends LoadedModel = LoadedModel> {
+  /** Sessions, config files, image limits and capabilities: the registry's FAMILY_TRAITS entry. */
+  readonly traits: FamilyTraits;
   /** Loads `entry` on the device, in the formats, with the files `attempt` plans (workers/models/load-plan.ts). */
   load(entry: ModelEntry, attempt: DeviceLoad, onProgress: (progress: LoadProgress) => void): Promise<Model>;
-  /** Most images one user message may carry. */
-  readonly maxImagesPerMessage: number;
   /**
    * Token ids of the conversation, with a generation prompt for the assistant's next turn; when the
    * last turn is an unfinished answer, that prompt followed by the answer so far (see ChatTurn).
@@ -68,4 +82,13 @@ export interface VlmFamily<Model extends LoadedModel = LoadedModel> {
   preparePrompt(model: Model, conversation: readonly ChatTurn[], images: ReadonlyMap<string, ImageSize>, detail: ImageDetail): PreparedPrompt;
   /** Embeddings of `prompt.ids[start:]`, encoding the images whose tokens fall in that range (their pixels from `pixelsOf`). */
   embed(model: Model, prompt: PreparedPrompt, start: number, timings: EmbedTimings, pixelsOf: (id: string) => RawImage): Promise<OrtTensor>;
+  /**
+   * Encoder-decoder families only: runs the encoder side of `prompt` (its images and task text)
+   * once per answer and returns the inputs every decoder step takes besides its own
+   * (`encoder_hidden_states`, `encoder_attention_mask`). The runtime feeds them to the prefill and
+   * to each decoding step, and disposes of them when the answer ends. Such a family declares
+   * `multiTurnKvReuse: false`: its decoder's cache depends on the encoder input, so every answer
+   * is prefilled from scratch.
+   */
+  encode?(model: Model, prompt: PreparedPrompt, timings: EmbedTimings, pixelsOf: (id: string) => RawImage): Promise<EncoderFeeds>;
 }

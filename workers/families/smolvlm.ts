@@ -9,12 +9,14 @@ import { AutoModelForImageTextToText, AutoProcessor, Tensor, type PreTrainedMode
 import { ContextOverflowError, InvalidRequestError, ModelLoadError, TooManyImagesError } from '../errors.ts';
 import { expandImagePlaceholder, offeredDetail, planImage, type ImagePlan } from '../models/image-detail.ts';
 import type { DeviceLoad } from '../models/load-plan.ts';
-import { MAX_IMAGES_PER_MESSAGE } from '../models/registry.ts';
+import { FAMILY_TRAITS } from '../models/registry.ts';
 import type { ChatTurn, LoadProgress, ModelEntry } from '../protocol.ts';
 import type { OrtSession, OrtTensor } from '../runtime/ort-types.ts';
 import { loadWithTransformers } from '../runtime/transformers-load.ts';
 import type { EmbedTimings, ImageSize, LoadedModel, PreparedPrompt, PromptImage, VlmFamily } from './family.ts';
 import { neutralizeSpecialTokens } from './special-tokens.ts';
+import { sessionInputType, toType } from './tensor-types.ts';
+import { continueAt, UNFINISHED_ANSWER_MARK, unfinishedAnswer } from './unfinished-answer.ts';
 
 interface Idefics3ImageProcessorLike {
   size: { longest_edge: number };
@@ -36,15 +38,6 @@ export interface SmolVlmModel extends LoadedModel {
   model: ModelWithEncoders;
   processor: Processor;
   imageTokenId: number;
-}
-
-function sessionInputType(session: OrtSession, name: string): string | undefined {
-  const meta = session.inputMetadata.find((input) => input.name === name);
-  return meta && meta.isTensor ? meta.type : undefined;
-}
-
-function toType(tensor: Tensor, type: string | undefined): Tensor {
-  return type && tensor.type !== type ? tensor.to(type as Tensor['type']) : tensor;
 }
 
 /**
@@ -73,15 +66,8 @@ function* framesOf(pixelValues: Tensor, pixelAttentionMask: Tensor): Generator<{
   }
 }
 
-/**
- * Stands in for an unfinished answer's text while the chat template runs, so the layout can be cut
- * where that text starts, whatever the template writes around it. Private-use characters: no
- * message and no template contains them.
- */
-const UNFINISHED_ANSWER_MARK = '\uE000unfinished-answer\uE000';
-
 export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
-  maxImagesPerMessage: MAX_IMAGES_PER_MESSAGE.smolvlm,
+  traits: FAMILY_TRAITS.smolvlm,
 
   async load(entry: ModelEntry, attempt: DeviceLoad, onProgress: (progress: LoadProgress) => void) {
     const { device, dtype } = attempt;
@@ -126,14 +112,14 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
     const tokenizer = model.processor.tokenizer!;
     const detail = offeredDetail(requestedDetail, model.entry.details);
     const promptImages: { id: string; image: ImageSize; plan: ImagePlan }[] = [];
-    const last = conversation.at(-1);
-    const unfinished = last?.role === 'assistant' && last.unfinished ? last : undefined;
+    const unfinished = unfinishedAnswer(conversation);
+    const { maxImagesPerMessage } = this.traits;
     const messages = conversation.map((turn: ChatTurn) => {
       const turnImages = turn.role === 'user' ? (turn.images ?? []) : [];
-      if (turnImages.length > this.maxImagesPerMessage) {
-        throw new TooManyImagesError(`A message can carry at most ${this.maxImagesPerMessage} images for ${model.entry.name}; this one has ${turnImages.length}.`, {
+      if (turnImages.length > maxImagesPerMessage) {
+        throw new TooManyImagesError(`A message can carry at most ${maxImagesPerMessage} images for ${model.entry.name}; this one has ${turnImages.length}.`, {
           images: turnImages.length,
-          maxImages: this.maxImagesPerMessage,
+          maxImages: maxImagesPerMessage,
         });
       }
       for (const { id } of turnImages) {
@@ -152,9 +138,7 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
       // "…User: question<end_of_utterance>\nAssistant: partial answer": the generation prompt then
       // the text so far, without the end of utterance the template closes a turn with, so the
       // model writes on from it. The question's own prompt is a prefix of this one: its KV cache is reused.
-      const at = template.lastIndexOf(UNFINISHED_ANSWER_MARK);
-      if (at < 0) throw new InvalidRequestError(`The chat template of ${model.entry.name} left out the answer to continue.`);
-      template = template.slice(0, at) + neutralizeSpecialTokens(unfinished.text.trimStart());
+      template = continueAt(template, unfinished, model.entry.name);
     }
     const parts = template.split('<image>');
     if (parts.length !== promptImages.length + 1) {

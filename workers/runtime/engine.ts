@@ -3,8 +3,10 @@
  * on the best device (WebGPU, falling back to WASM with the reason), runs one generation at a time
  * with a KV cache reused across turns, streams text, and frees every session and GPU buffer on
  * unload. A generation runs in steps: prepare (images and prompt), prefill, decode, finish.
- * Family-specific work (prompt layout, image encoding) lives in workers/families; what the engine
- * needs from the browser comes in through EngineDeps, so it is unit tested with fakes.
+ * Family-specific work (prompt layout, image encoding, an encoder-decoder's encoder) lives in
+ * workers/families; the engine asks a family only what its traits say it does (a family without
+ * multi-turn KV reuse is prefilled afresh every answer). What the engine needs from the browser
+ * comes in through EngineDeps, so it is unit tested with fakes.
  */
 import { env, Tensor } from '@huggingface/transformers';
 import {
@@ -20,9 +22,9 @@ import {
   isModelFileError,
 } from '../errors.ts';
 import { familyFor } from '../families/index.ts';
-import type { EmbedTimings, LoadedModel, PreparedPrompt, VlmFamily } from '../families/family.ts';
+import type { EmbedTimings, EncoderFeeds, LoadedModel, PreparedPrompt, VlmFamily } from '../families/family.ts';
 import { planLoad } from '../models/load-plan.ts';
-import { fetchOriginIndex, mergeRegistry } from '../models/registry.ts';
+import { decoderSessionName, fetchOriginIndex, mergeRegistry } from '../models/registry.ts';
 import {
   IMAGE_DETAILS,
   type Capabilities,
@@ -46,7 +48,7 @@ import { GenerationRun } from './generation-run.ts';
 import { ImageStore } from './image-store.ts';
 import { KvCache } from './kv-cache.ts';
 import { configureOnnxRuntime, configuredWasmThreads, defaultWasmThreads } from './ort-env.ts';
-import type { OrtTensor } from './ort-types.ts';
+import { disposeTensors, type OrtTensor } from './ort-types.ts';
 import { createRandom, pickNextToken } from './sampling.ts';
 import { yieldToEventLoop } from './yield.ts';
 
@@ -117,6 +119,8 @@ export class VlmEngine implements VlmWorkerApi {
   readonly #pixelsOf = (id: string) => this.#images.pixels(id);
   #running = false;
   #interruptRequested = false;
+  /** What an encoder-decoder family's encoder gave the running answer's decoder steps (empty otherwise). */
+  #encoderFeeds: EncoderFeeds = {};
   #gpuLost: string | null = null;
 
   constructor(deps: Partial<EngineDeps> = {}) {
@@ -183,10 +187,16 @@ export class VlmEngine implements VlmWorkerApi {
   async #warmUp(model: LoadedModel, family: VlmFamily): Promise<void> {
     const cache = new KvCache(model.decoder);
     const prompt: PreparedPrompt = { ids: [model.eosTokenIds[0] ?? 0], images: [], imageTokens: 0 };
-    const embeds = await family.embed(model, prompt, 0, { imagePreprocessMs: 0, visionEncodeMs: 0, imagesEncoded: 0 }, this.#pixelsOf);
-    const outputs = await this.#runDecoder(model, cache, embeds, 1);
-    cache.update(outputs, prompt.ids);
-    cache.clear();
+    const timings: EmbedTimings = { imagePreprocessMs: 0, visionEncodeMs: 0, imagesEncoded: 0 };
+    try {
+      this.#encoderFeeds = (await family.encode?.(model, prompt, timings, this.#pixelsOf)) ?? {};
+      const embeds = await family.embed(model, prompt, 0, timings, this.#pixelsOf);
+      const outputs = await this.#runDecoder(model, cache, embeds, 1);
+      cache.update(outputs, prompt.ids);
+    } finally {
+      cache.clear();
+      this.#releaseEncoderFeeds();
+    }
   }
 
   async #watchGpuDevice(model: LoadedModel): Promise<void> {
@@ -223,9 +233,13 @@ export class VlmEngine implements VlmWorkerApi {
     const positions = new Tensor('int64', BigInt64Array.from({ length: newTokens }, (_, i) => BigInt(cache.length + i)), [1, newTokens]);
     const feeds: Record<string, OrtTensor> = {
       ...cache.feeds(),
+      ...this.#encoderFeeds,
       inputs_embeds: embeds,
       attention_mask: attentionMask.ort_tensor as OrtTensor,
       position_ids: positions.ort_tensor as OrtTensor,
+      // Merged decoders of encoder-decoder exports pick their branch from this: the first step
+      // computes the cross-attention keys/values, later steps reuse them from the cache.
+      use_cache_branch: new Tensor('bool', [cache.length > 0], [1]).ort_tensor as OrtTensor,
     };
     const needed = Object.fromEntries(model.decoder.inputNames.filter((name) => name in feeds).map((name) => [name, feeds[name]!]));
     return (await model.decoder.run(needed)) as DecoderOutputs;
@@ -277,9 +291,15 @@ export class VlmEngine implements VlmWorkerApi {
       if (error instanceof ImagePixelsNeededError) throw error;
       return await this.#fail(loaded, run, error);
     } finally {
+      this.#releaseEncoderFeeds();
       this.#running = false;
       this.#interruptRequested = false;
     }
+  }
+
+  #releaseEncoderFeeds(): void {
+    disposeTensors(Object.values(this.#encoderFeeds));
+    this.#encoderFeeds = {};
   }
 
   #begin(conversation: ChatTurn[], options: GenerateOptions): Loaded {
@@ -306,8 +326,9 @@ export class VlmEngine implements VlmWorkerApi {
     const imageDecodeMs = performance.now() - imagesStart;
     const prompt = family.preparePrompt(model, conversation, this.#images.map, options.detail);
     // Images the KV cache does not cover are encoded: their pixels must be here. If some were
-    // dropped, ask for them now, before the cache or anything else is touched.
-    const reuse = cache.reusablePrefix(prompt);
+    // dropped, ask for them now, before the cache or anything else is touched. A family whose
+    // decoder cache depends on more than the prompt ids (an encoder-decoder) reuses nothing.
+    const reuse = family.traits.capabilities.multiTurnKvReuse ? cache.reusablePrefix(prompt) : 0;
     const missing = this.#images.missingPixels(prompt.images.filter((image) => image.endImageToken > reuse).map((image) => image.id));
     if (missing.length) {
       throw new ImagePixelsNeededError(`The worker needs the pixels of ${missing.length === 1 ? 'an image' : `${missing.length} images`} again (${missing.join(', ')}).`, {
@@ -325,6 +346,7 @@ export class VlmEngine implements VlmWorkerApi {
     run.timings.reusedPromptTokens = reuse;
     const started = performance.now();
     const embedTimings: EmbedTimings = { imagePreprocessMs: imageDecodeMs, visionEncodeMs: 0, imagesEncoded: 0 };
+    if (family.encode) this.#encoderFeeds = await family.encode(model, prompt, embedTimings, this.#pixelsOf);
     const embeds = await family.embed(model, prompt, reuse, embedTimings, this.#pixelsOf);
     const outputs = await this.#runDecoder(model, cache, embeds, prompt.ids.length - reuse);
     cache.update(outputs, prompt.ids.slice(reuse), prompt);
@@ -423,7 +445,7 @@ export class VlmEngine implements VlmWorkerApi {
  * NaN), so the answer stops with the reason and the way out.
  */
 function invalidLogits(model: LoadedModel): InvalidLogitsError {
-  const dtype = model.dtype.decoder_model_merged;
+  const dtype = model.dtype[decoderSessionName(model.entry.family)]!;
   const cure = model.device === 'webgpu' ? 'Reload the model on WASM (CPU)' + (dtype === 'fp32' ? '' : ' or with fp32 weights') : 'Reload the model with other weights (fp32)';
   return new InvalidLogitsError(
     `The model computed invalid numbers (NaN or infinity) on ${model.device === 'webgpu' ? 'WebGPU' : 'WASM'} with ${dtype} weights, so the answer stopped. ` +
