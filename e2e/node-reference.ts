@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { AutoModelForImageTextToText, AutoProcessor, env, RawImage, Tensor, type Processor } from '@huggingface/transformers';
 import { patternPixels } from './runtime-helpers.ts';
-import { TEST_MODEL_ID } from './fixtures.ts';
+import { FASTVLM_TEST_MODEL_ID, TEST_MODEL_ID } from './fixtures.ts';
 
 function useServedModels(): void {
   env.allowRemoteModels = false;
@@ -48,6 +48,27 @@ export async function nodeGreedyTokens(question: string, imageSeed: number, size
     const inputs = await processor(prompt, [image], { do_image_splitting: false });
     const output = (await model.generate({ ...inputs, max_new_tokens: maxNewTokens, do_sample: false, repetition_penalty: 1 })) as Tensor;
     const promptLength = (inputs.input_ids as Tensor).dims[1]!;
+    return (output.tolist() as bigint[][])[0]!.slice(promptLength).map(Number);
+  } finally {
+    await model.dispose();
+  }
+}
+
+/**
+ * Stock transformers.js on the FastVLM test model: its own LlavaProcessor and
+ * LlavaQwen2ForCausalLM `generate`, greedy, for one user turn with one image, laid out as the
+ * model card does (`<image>` before the question).
+ */
+export async function nodeFastVlmGreedyTokens(question: string, imageSeed: number, width: number, height: number, maxNewTokens: number): Promise<number[]> {
+  useServedModels();
+  const processor = await AutoProcessor.from_pretrained(FASTVLM_TEST_MODEL_ID);
+  const model = await AutoModelForImageTextToText.from_pretrained(FASTVLM_TEST_MODEL_ID, { dtype: 'fp32', device: 'cpu' });
+  try {
+    const image = new RawImage(patternPixels(imageSeed, width, height), width, height, 4);
+    const prompt = processor.apply_chat_template([{ role: 'user', content: `<image>${question}` }] as never, { add_generation_prompt: true }) as unknown as string;
+    const inputs = await (processor as unknown as (image: RawImage, text: string, options: object) => Promise<Record<string, Tensor>>)(image, prompt, { add_special_tokens: false });
+    const output = (await model.generate({ ...inputs, max_new_tokens: maxNewTokens, do_sample: false, repetition_penalty: 1 })) as Tensor;
+    const promptLength = inputs['input_ids']!.dims[1]!;
     return (output.tolist() as bigint[][])[0]!.slice(promptLength).map(Number);
   } finally {
     await model.dispose();
