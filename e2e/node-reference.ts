@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { AutoModelForImageTextToText, AutoProcessor, env, RawImage, Tensor, type Processor } from '@huggingface/transformers';
 import { patternPixels } from './runtime-helpers.ts';
-import { FASTVLM_TEST_MODEL_ID, TEST_MODEL_ID } from './fixtures.ts';
+import { FASTVLM_TEST_MODEL_ID, FLORENCE2_TEST_MODEL_ID, TEST_MODEL_ID } from './fixtures.ts';
 
 function useServedModels(): void {
   env.allowRemoteModels = false;
@@ -73,4 +73,47 @@ export async function nodeFastVlmGreedyTokens(question: string, imageSeed: numbe
   } finally {
     await model.dispose();
   }
+}
+
+/**
+ * Stock transformers.js on the Florence-2 test model: its Florence2Processor and
+ * Florence2ForConditionalGeneration `generate` (greedy) for one task on one image, and the
+ * answer's regions from its own post_process_generation. The decoder start token, the forced
+ * first token (<s>) and the forced end at the length limit are left out of the tokens: our
+ * worker feeds the first two as its prompt and stops at the limit without forcing.
+ */
+export async function nodeFlorence2Answer(
+  task: string,
+  imageSeed: number,
+  width: number,
+  height: number,
+  newTokens: number,
+): Promise<{ tokens: number[]; regions: Record<string, unknown> }> {
+  useServedModels();
+  const processor = (await AutoProcessor.from_pretrained(FLORENCE2_TEST_MODEL_ID)) as Processor & {
+    post_process_generation(text: string, task: string, size: [number, number]): Record<string, unknown>;
+  };
+  const model = await AutoModelForImageTextToText.from_pretrained(FLORENCE2_TEST_MODEL_ID, { dtype: 'fp32', device: 'cpu' });
+  try {
+    const image = new RawImage(patternPixels(imageSeed, width, height), width, height, 4);
+    const inputs = await (processor as unknown as (image: RawImage, text: string) => Promise<Record<string, Tensor>>)(image, task);
+    const output = (await model.generate({ ...inputs, max_new_tokens: newTokens + 2 })) as Tensor;
+    const ids = (output.tolist() as bigint[][])[0]!.map(Number);
+    const tokens = ids.slice(2, 2 + newTokens);
+    const text = processor.tokenizer!.decode(ids.slice(0, 2 + newTokens), { skip_special_tokens: false });
+    const taskToken = /^<[A-Z_]+>/.exec(task)![0];
+    return { tokens, regions: processor.post_process_generation(text, taskToken, [width, height]) };
+  } finally {
+    await model.dispose();
+  }
+}
+
+/** What transformers.js' own post-processing makes of answer tokens our worker generated (after the decoder start and <s>). */
+export async function nodeFlorence2Regions(tokens: readonly number[], task: string, width: number, height: number): Promise<Record<string, unknown>> {
+  useServedModels();
+  const processor = (await AutoProcessor.from_pretrained(FLORENCE2_TEST_MODEL_ID)) as Processor & {
+    post_process_generation(text: string, task: string, size: [number, number]): Record<string, unknown>;
+  };
+  const text = processor.tokenizer!.decode([2, 0, ...tokens], { skip_special_tokens: false });
+  return processor.post_process_generation(text, task, [width, height]);
 }

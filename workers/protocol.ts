@@ -38,9 +38,9 @@ export interface ModelFile {
 export type ModelSource = { kind: 'hub'; repo: string; revision: string } | { kind: 'origin'; baseUrl: string };
 
 /** Names the model family adapter that runs it (workers/families). */
-export type ModelFamilyId = 'smolvlm' | 'fastvlm';
+export type ModelFamilyId = 'smolvlm' | 'fastvlm' | 'florence2';
 /** Every family id, for validating what `/models/index.json` says. */
-export const MODEL_FAMILY_IDS: readonly ModelFamilyId[] = ['smolvlm', 'fastvlm'];
+export const MODEL_FAMILY_IDS: readonly ModelFamilyId[] = ['smolvlm', 'fastvlm', 'florence2'];
 
 /** What a family can do, for the page (what to offer) and the runtime (what to keep). */
 export interface FamilyCapabilities {
@@ -222,8 +222,34 @@ export function zeroTimings(): GenerationTimings {
   };
 }
 
+/** A box in an image's own pixels: left, top, right, bottom. */
+export type PixelBox = readonly [number, number, number, number];
+
+/** One thing an answer points at in an image, in the image's own pixels. */
+export interface ImageRegion {
+  label: string;
+  /** Left, top, right, bottom (ordered, inside the image). */
+  box: PixelBox;
+  /** OCR with regions: the quadrilateral's corners x1, y1 .. x4, y4 (`box` is their bounds). */
+  quad?: readonly number[];
+}
+
+/** The regions one answer found in one image, with the size they are measured in. */
+export interface AnswerRegions {
+  /** The task that produced them (Florence-2's task token, e.g. `<OD>`). */
+  task: string;
+  imageId: string;
+  width: number;
+  height: number;
+  regions: ImageRegion[];
+}
+
 export interface GenerateResult {
   text: string;
+  /** Families that answer with boxes (FamilyCapabilities.boxes): where in the image the answer points. */
+  regions?: AnswerRegions;
+  /** Families with fixed tasks: the task the question ran as (a plain question becomes the closest one). */
+  task?: string;
   finishReason: FinishReason;
   timings: GenerationTimings;
   /** Token ids generated (for cross-checks between backends). */

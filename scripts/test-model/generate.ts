@@ -20,6 +20,7 @@ import {
 import { buildDecoder } from './decoder.js';
 import { buildEmbedTokens } from './embed-tokens.js';
 import { buildFastVlmVisionEncoder, fastVlmConfigFiles } from './fastvlm.js';
+import { buildFlorence2Decoder, buildFlorence2Encoder, buildFlorence2VisionEncoder, florence2ConfigFiles, FLORENCE2_TOKENIZER_LAYOUT } from './florence2.js';
 import { updateModelIndex, type ModelFileEntry } from './model-index.js';
 import { encodeModel, type ModelProto } from './onnx-proto.js';
 import { PRESETS, type PresetName } from './presets.js';
@@ -71,7 +72,7 @@ export async function generateTestModel(options: GenerateOptions = {}): Promise<
   const dtypes: Dtype[] = options.dtypes ?? ['fp32'];
   const log = options.log ?? ((): void => {});
 
-  const tokenizer = buildTokenizer();
+  const tokenizer = buildTokenizer(preset.family === 'florence2' ? FLORENCE2_TOKENIZER_LAYOUT : undefined);
   const vocabSize = preset.text.vocabSize ?? tokenizer.size;
   if (vocabSize < tokenizer.size) throw new Error(`vocab ${vocabSize} smaller than tokenizer (${tokenizer.size})`);
   const inputs: ConfigInputs = { preset, seed, tokenizer, vocabSize };
@@ -84,11 +85,19 @@ export async function generateTestModel(options: GenerateOptions = {}): Promise<
   };
 
   // One graph at a time: build, encode, write, drop (the 256m decoder alone is ~0.5 GB).
-  const graphs: Array<[string, (quantize: boolean | 'q4') => ModelProto]> = [
-    ['vision_encoder', (q) => (preset.family === 'fastvlm' ? buildFastVlmVisionEncoder(preset, seed, q) : buildVisionEncoder(preset, seed, q))],
-    ['embed_tokens', (q) => buildEmbedTokens(preset, vocabSize, seed, q)],
-    ['decoder_model_merged', (q) => buildDecoder(preset, vocabSize, tokenizer.tokenBytes, seed, q)],
-  ];
+  const graphs: Array<[string, (quantize: boolean | 'q4') => ModelProto]> =
+    preset.family === 'florence2'
+      ? [
+          ['vision_encoder', (q) => buildFlorence2VisionEncoder(preset, seed, q)],
+          ['embed_tokens', (q) => buildEmbedTokens(preset, vocabSize, seed, q)],
+          ['encoder_model', (q) => buildFlorence2Encoder(preset, seed, q)],
+          ['decoder_model_merged', (q) => buildFlorence2Decoder(preset, vocabSize, tokenizer, seed, q)],
+        ]
+      : [
+          ['vision_encoder', (q) => (preset.family === 'fastvlm' ? buildFastVlmVisionEncoder(preset, seed, q) : buildVisionEncoder(preset, seed, q))],
+          ['embed_tokens', (q) => buildEmbedTokens(preset, vocabSize, seed, q)],
+          ['decoder_model_merged', (q) => buildDecoder(preset, vocabSize, tokenizer.tokenBytes, seed, q)],
+        ];
   for (const dtype of dtypes) {
     for (const [name, build] of graphs) {
       const t0 = performance.now();
@@ -103,7 +112,9 @@ export async function generateTestModel(options: GenerateOptions = {}): Promise<
   const configFiles: Record<string, unknown> =
     preset.family === 'fastvlm'
       ? fastVlmConfigFiles(inputs)
-      : {
+      : preset.family === 'florence2'
+        ? florence2ConfigFiles(inputs)
+        : {
           'config.json': modelConfig(inputs),
           'generation_config.json': generationConfig(inputs),
           'preprocessor_config.json': preprocessorConfig(inputs),
@@ -122,7 +133,7 @@ export async function generateTestModel(options: GenerateOptions = {}): Promise<
     indexPath = path.join(modelsDir, 'index.json');
     await updateModelIndex(indexPath, {
       id,
-      name: `${preset.family === 'fastvlm' ? 'FastVLM' : 'SmolVLM'} random test model (${preset.name}, seed ${seed})`,
+      name: `${{ smolvlm: 'SmolVLM', fastvlm: 'FastVLM', florence2: 'Florence-2' }[preset.family]} random test model (${preset.name}, seed ${seed})`,
       family: preset.family,
       contextLength: preset.text.maxPositionEmbeddings,
       files,

@@ -33,7 +33,7 @@ export interface TextDims {
 }
 
 /** Which published format a preset writes (its sessions, configs and prompt layout). */
-export type PresetFamily = 'smolvlm' | 'fastvlm';
+export type PresetFamily = 'smolvlm' | 'fastvlm' | 'florence2';
 
 export interface Preset {
   name: PresetName;
@@ -50,10 +50,10 @@ export interface Preset {
   scaleFactor: number;
 }
 
-export type PresetName = 'tiny' | 'smolvlm-256m' | 'fastvlm-tiny';
+export type PresetName = 'tiny' | 'smolvlm-256m' | 'fastvlm-tiny' | 'florence2-tiny';
 
 /** The presets `npm run test-model` writes into public/models when no --preset is given. */
-export const SERVED_PRESETS: readonly PresetName[] = ['tiny', 'fastvlm-tiny'];
+export const SERVED_PRESETS: readonly PresetName[] = ['tiny', 'fastvlm-tiny', 'florence2-tiny'];
 
 export const PRESETS: Record<PresetName, Preset> = {
   // Few-MB model for unit/e2e tests. Same image geometry as the real model
@@ -145,6 +145,36 @@ export const PRESETS: Record<PresetName, Preset> = {
       ropeTheta: 1000000,
       vocabSize: null,
       attentionBias: true,
+    },
+    scaleFactor: 1,
+  },
+  // Florence-2-base-ft's format at test size: 768 px frames, 577 image features (a pooled token and
+  // 24 x 24 spatial ones), a BART encoder-decoder (numLayers each) with 1000 location tokens.
+  'florence2-tiny': {
+    name: 'florence2-tiny',
+    family: 'florence2',
+    defaultId: 'Florence-2-test-tiny',
+    defaultParentDir: 'public/models',
+    vision: {
+      hiddenSize: 32,
+      numLayers: 0,
+      numHeads: 1,
+      intermediateSize: 64,
+      imageSize: 768,
+      patchSize: 32,
+      layerNormEps: 1e-5,
+    },
+    text: {
+      hiddenSize: 64,
+      numLayers: 2,
+      numHeads: 4,
+      numKeyValueHeads: 4,
+      headDim: 16,
+      intermediateSize: 128,
+      maxPositionEmbeddings: 1024,
+      rmsNormEps: 1e-5,
+      ropeTheta: 10000,
+      vocabSize: null,
     },
     scaleFactor: 1,
   },

@@ -22,7 +22,7 @@ const centre = (bin: number, side: number) => ((bin + 0.5) / 1000) * side;
 describe('Florence-2 answers to regions (transformers.js post-processing)', () => {
   it('object detection on a wide image: labels and boxes in its own pixels, x by the width and y by the height', () => {
     const text = '</s><s>car<loc_100><loc_200><loc_500><loc_900>dog<loc_600><loc_50><loc_999><loc_400></s>';
-    const answer = answerRegions(processor, text, '<OD>', 640, 480)!;
+    const answer = answerRegions(processor, text, '<OD>', { id: 'img', width: 640, height: 480 })!;
     expect(answer.regions.map((region) => region.label)).toEqual(['car', 'dog']);
     expect(answer.regions[0]!.box).toEqual([centre(100, 640), centre(200, 480), centre(500, 640), centre(900, 480)]);
     expect(answer.regions[1]!.box).toEqual([centre(600, 640), centre(50, 480), centre(999, 640), centre(400, 480)]);
@@ -30,17 +30,17 @@ describe('Florence-2 answers to regions (transformers.js post-processing)', () =
 
   it('phrase grounding repeats the label for a second box; swapped corners are ordered; a plain-text task has no regions', () => {
     const text = 'the red car<loc_700><loc_700><loc_100><loc_100><loc_10><loc_10><loc_20><loc_20>';
-    const answer = answerRegions(processor, text, '<CAPTION_TO_PHRASE_GROUNDING>', 300, 900)!;
+    const answer = answerRegions(processor, text, '<CAPTION_TO_PHRASE_GROUNDING>', { id: 'img', width: 300, height: 900 })!;
     expect(answer.regions.map((region) => region.label)).toEqual(['the red car', 'the red car']);
     expect(answer.regions[0]!.box).toEqual([centre(100, 300), centre(100, 900), centre(700, 300), centre(700, 900)]);
-    expect(answerRegions(processor, 'A dog on a beach.', '<CAPTION>', 300, 900)).toBeNull();
+    expect(answerRegions(processor, 'A dog on a beach.', '<CAPTION>', { id: 'img', width: 300, height: 900 })).toBeNull();
     // Text with no location tokens for a region task: no regions, not an error.
-    expect(answerRegions(processor, 'nothing here', '<OD>', 300, 900)!.regions).toEqual([]);
+    expect(answerRegions(processor, 'nothing here', '<OD>', { id: 'img', width: 300, height: 900 })!.regions).toEqual([]);
   });
 
   it('OCR with regions gives each line its quadrilateral and the quadrilateral\'s bounds', () => {
     const text = '</s>EXIT<loc_100><loc_100><loc_300><loc_110><loc_300><loc_200><loc_100><loc_190>';
-    const answer = answerRegions(processor, text, '<OCR_WITH_REGION>', 1000, 500)!;
+    const answer = answerRegions(processor, text, '<OCR_WITH_REGION>', { id: 'img', width: 1000, height: 500 })!;
     expect(answer.regions).toHaveLength(1);
     expect(answer.regions[0]!.label).toBe('EXIT');
     expect(answer.regions[0]!.quad).toEqual([100.5, 50.25, 300.5, 55.25, 300.5, 100.25, 100.5, 95.25]);
@@ -51,7 +51,7 @@ describe('Florence-2 answers to regions (transformers.js post-processing)', () =
     const tokens = regionToLocationTokens([64, 48, 320, 240], { width: 640, height: 480 });
     expect(tokens).toBe('<loc_100><loc_100><loc_500><loc_500>');
     expect(taskPrompt('<REGION_TO_DESCRIPTION>', tokens)).toBe('<REGION_TO_DESCRIPTION><loc_100><loc_100><loc_500><loc_500>');
-    const back = answerRegions(processor, `x${tokens}`, '<OD>', 640, 480)!.regions[0]!.box;
+    const back = answerRegions(processor, `x${tokens}`, '<OD>', { id: 'img', width: 640, height: 480 })!.regions[0]!.box;
     back.forEach((value, i) => expect(Math.abs(value - [64, 48, 320, 240][i]!)).toBeLessThan(1));
     expect(() => taskPrompt('<CAPTION_TO_PHRASE_GROUNDING>', '  ')).toThrow(/needs a phrase/);
   });
@@ -86,7 +86,7 @@ describe('region overlay geometry', () => {
   it('gives a label the same colour every time and different labels different colours; exports pixels of the original image', () => {
     expect(labelColour('car')).toBe(labelColour('car'));
     expect(labelColour('car')).not.toBe(labelColour('dog'));
-    const json = JSON.parse(regionsJson({ task: '<OD>', width: 640, height: 480, regions: [{ label: 'car', box: [64.321, 48, 320, 240.005] }] }));
+    const json = JSON.parse(regionsJson({ task: '<OD>', imageId: 'img', width: 640, height: 480, regions: [{ label: 'car', box: [64.321, 48, 320, 240.005] }] }));
     expect(json).toEqual({ task: '<OD>', image: { width: 640, height: 480 }, regions: [{ label: 'car', box: [64.32, 48, 320, 240.01] }] });
   });
 });

@@ -2,10 +2,10 @@
  * Where an answer's regions go over the picture the page shows. The image is displayed scaled to
  * fit its box without cropping (CSS `object-fit: contain`), so a picture whose shape differs
  * from the box is letterboxed: bars above and below, or left and right. Regions are measured in
- * the image's own pixels (workers/models/florence2-tasks.ts); this maps them into the box, picks
+ * the image's own pixels (AnswerRegions in workers/protocol.ts); this maps them into the box, picks
  * a colour per label and writes the JSON export. Pure: the overlay component only draws.
  */
-import type { AnswerRegions, ImageRegion } from '../../workers/models/florence2-tasks.ts';
+import type { AnswerRegions, ImageRegion } from '../../workers/protocol.ts';
 
 export interface Size {
   width: number;

@@ -11,7 +11,7 @@ import type { RawImage } from '@huggingface/transformers';
 import type { ImagePlan } from '../models/image-detail.ts';
 import type { DeviceLoad } from '../models/load-plan.ts';
 import type { FamilyTraits } from '../models/registry.ts';
-import type { ChatTurn, Device, DtypeMap, ImageDetail, LoadProgress, ModelEntry } from '../protocol.ts';
+import type { AnswerRegions, ChatTurn, Device, DtypeMap, ImageDetail, LoadProgress, ModelEntry } from '../protocol.ts';
 import type { OrtSession, OrtTensor } from '../runtime/ort-types.ts';
 
 export interface LoadedModel {
@@ -51,9 +51,15 @@ export interface PromptImage {
 }
 
 export interface PreparedPrompt {
+  /** The decoder's prompt token ids (the KV cache is keyed on them). */
   ids: number[];
+  /** The images the answer needs (a decoder-only family: where their tokens are in `ids`). */
   images: PromptImage[];
   imageTokens: number;
+  /** Encoder-decoder families: the encoder's text token ids (the images' features go before them). */
+  encoderIds?: number[];
+  /** Families with fixed tasks: the task this prompt runs (a plain question becomes the closest one). */
+  task?: string;
 }
 
 export interface EmbedTimings {
@@ -91,4 +97,6 @@ export interface VlmFamily<Model extends LoadedModel = LoadedModel> {
    * is prefilled from scratch.
    */
   encode?(model: Model, prompt: PreparedPrompt, timings: EmbedTimings, pixelsOf: (id: string) => RawImage): Promise<EncoderFeeds>;
+  /** Families whose answers point into the image (`boxes`): the regions the generated tokens name, in the image's pixels. */
+  regions?(model: Model, prompt: PreparedPrompt, tokenIds: readonly number[]): AnswerRegions | null;
 }

@@ -5,11 +5,13 @@
 import type { ModelFamilyId } from '../protocol.ts';
 import type { VlmFamily } from './family.ts';
 import { fastVlmFamily } from './fastvlm.ts';
+import { florence2Family } from './florence2.ts';
 import { smolVlmFamily } from './smolvlm.ts';
 
 const FAMILIES: Record<ModelFamilyId, VlmFamily> = {
   smolvlm: smolVlmFamily,
   fastvlm: fastVlmFamily,
+  florence2: florence2Family,
 };
 
 export function familyFor(id: ModelFamilyId): VlmFamily {

@@ -37,12 +37,14 @@ describe('dtype policy', () => {
 });
 
 describe('registry', () => {
-  it('knows the three curated SmolVLM models and FastVLM with their Hub ids and context lengths', () => {
+  it('knows the three curated SmolVLM models, FastVLM and the two Florence-2 with their Hub ids and context lengths', () => {
     expect(CURATED_MODELS.flatMap((m) => (m.source.kind === 'hub' ? [m.source.repo] : []))).toEqual([
       'HuggingFaceTB/SmolVLM-256M-Instruct',
       'HuggingFaceTB/SmolVLM-500M-Instruct',
       'HuggingFaceTB/SmolVLM-Instruct',
       'onnx-community/FastVLM-0.5B-ONNX',
+      'onnx-community/Florence-2-base-ft',
+      'onnx-community/Florence-2-large-ft',
     ]);
     expect(smol256.contextLength).toBe(8192);
   });
@@ -74,7 +76,7 @@ describe('registry', () => {
 
   it('lists the built-in model first where this origin serves it, and not at all where it does not', () => {
     const served = mergeRegistry(parseOriginIndex({ models: [{ id: 'SmolVLM-test-tiny', files: [] }, { id: 'shapes-demo', files: [{ path: 'config.json', size: 1 }] }] }));
-    expect(served.map((m) => m.id)).toEqual(['shapes-demo', 'SmolVLM-256M-Instruct', 'SmolVLM-500M-Instruct', 'SmolVLM-Instruct', 'FastVLM-0.5B', 'SmolVLM-test-tiny']);
+    expect(served.map((m) => m.id)).toEqual(['shapes-demo', 'SmolVLM-256M-Instruct', 'SmolVLM-500M-Instruct', 'SmolVLM-Instruct', 'FastVLM-0.5B', 'Florence-2-base-ft', 'Florence-2-large-ft', 'SmolVLM-test-tiny']);
     expect(served[0]).toMatchObject({ builtIn: true, details: ['low', 'auto'], source: { kind: 'origin', baseUrl: '/models/shapes-demo/' }, files: [{ path: 'config.json', size: 1 }] });
     expect(mergeRegistry([]).map((m) => m.id)).not.toContain('shapes-demo');
   });
@@ -114,6 +116,18 @@ describe('families in the load plan', () => {
     expect(served).toMatchObject({ family: 'fastvlm', geometry: FAMILY_TRAITS.fastvlm.defaultGeometry, details: ['low'] });
     // An unknown family in the index is not trusted: the entry falls back to SmolVLM's.
     expect(parseOriginIndex({ models: [{ id: 'x', family: 'nope', files: [] }] })[0]!.family).toBeUndefined();
+  });
+
+  it("plans an encoder-decoder's four sessions and its own config files (Florence-2: no processor_config.json)", () => {
+    const florence = CURATED_MODELS.find((m) => m.id === 'Florence-2-base-ft')!;
+    const dtypes = chooseDtypes(availableDtypes(florence), 'wasm', false);
+    expect(dtypes).toEqual({ vision_encoder: 'q8', embed_tokens: 'q8', encoder_model: 'q8', decoder_model_merged: 'q8' });
+    const paths = filesForDtypes(florence, dtypes).files.map((f) => f.path);
+    expect(paths).toContain('onnx/encoder_model_quantized.onnx');
+    expect(paths).not.toContain('processor_config.json');
+    expect(paths).toHaveLength(5 + 4);
+    const onGpu = chooseDtypes(availableDtypes(florence), 'webgpu', true);
+    expect(onGpu).toEqual({ vision_encoder: 'fp16', embed_tokens: 'fp16', encoder_model: 'fp16', decoder_model_merged: 'q4f16' });
   });
 
   it('chooses formats per session role, only for the sessions the model has, and names a session no family declares', () => {

@@ -5,6 +5,7 @@
  * Florence2Processor). Pure data and functions: the page imports them for the task picker, the
  * worker for the prompt and the post-processing.
  */
+import type { PixelBox } from '../protocol.ts';
 
 /** The tasks the app offers (a subset of what the processor knows: no segmentation masks). */
 export type Florence2TaskId =
@@ -91,8 +92,6 @@ export function florence2Task(id: string): Florence2Task | undefined {
   return FLORENCE2_TASKS.find((task) => task.id === id);
 }
 
-/** A box in the image's own pixels: left, top, right, bottom. */
-export type PixelBox = readonly [number, number, number, number];
 
 /**
  * A region of the image as the model reads it: four location tokens, each coordinate put in its
@@ -132,19 +131,3 @@ export function closestTask(question: string): { task: Florence2TaskId; input?: 
   return { task: '<CAPTION>' };
 }
 
-/** One thing the answer points at, in the image's own pixels. */
-export interface ImageRegion {
-  label: string;
-  /** Left, top, right, bottom (ordered, inside the image). */
-  box: PixelBox;
-  /** OCR with regions: the quadrilateral's corners x1, y1 .. x4, y4 (`box` is their bounds). */
-  quad?: readonly number[];
-}
-
-/** The regions of one answer about one image, with the size they are measured in. */
-export interface AnswerRegions {
-  task: Florence2TaskId;
-  width: number;
-  height: number;
-  regions: ImageRegion[];
-}

@@ -78,6 +78,12 @@ const DECODER_ONLY_SESSIONS: readonly SessionSpec[] = [
 
 const CHAT: FamilyCapabilities = { chat: true, multiTurnKvReuse: true, tasks: false, boxes: false };
 
+/** Florence-2 reads transformers.js' processor maps from preprocessor_config.json: no processor_config.json. */
+const FLORENCE2_CONFIG_FILES = ['config.json', 'generation_config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
+
+/** Florence-2's frame: 768 px, 577 image features (a pooled one and 24 x 24 spatial ones). */
+export const FLORENCE2_GEOMETRY: ImageGeometry = { frameSize: 768, tokensPerFrame: 577, defaultLongestEdge: 768 };
+
 export const FAMILY_TRAITS: Record<ModelFamilyId, FamilyTraits> = {
   smolvlm: {
     id: 'smolvlm',
@@ -99,6 +105,23 @@ export const FAMILY_TRAITS: Record<ModelFamilyId, FamilyTraits> = {
     capabilities: CHAT,
     defaultGeometry: FASTVLM_GEOMETRY,
     // One frame whatever the detail: `low` is the only one that describes what it does.
+    details: ['low'],
+  },
+  // Encoder-decoder: the image and the task prompt go through the encoder once per answer, and
+  // the decoder's cache depends on them, so no answer reuses another's. Tasks, not chat.
+  florence2: {
+    id: 'florence2',
+    label: 'Florence-2',
+    sessions: [
+      { name: 'vision_encoder', role: 'vision' },
+      { name: 'embed_tokens', role: 'embed' },
+      { name: 'encoder_model', role: 'encoder' },
+      { name: 'decoder_model_merged', role: 'decoder' },
+    ],
+    configFiles: FLORENCE2_CONFIG_FILES,
+    maxImagesPerMessage: 1,
+    capabilities: { chat: false, multiTurnKvReuse: false, tasks: true, boxes: true },
+    defaultGeometry: FLORENCE2_GEOMETRY,
     details: ['low'],
   },
 };
@@ -231,6 +254,24 @@ const FASTVLM_05B_CONFIGS: ModelFile[] = [
 ];
 
 /**
+ * Per-dtype sizes from fp32 sizes, for models whose listing gives only some files: ratios of the
+ * SmolVLM-256M files (fp16 half, q8 about a quarter, 4-bit about a fifth).
+ */
+function scaledDtypeFiles(fp32Bytes: Record<SessionName, number>): ModelFile[] {
+  const ratio: Record<Dtype, number> = { fp32: 1, fp16: 0.5, q8: 0.26, q4: 0.2, q4f16: 0.15 };
+  return Object.entries(fp32Bytes).flatMap(([session, bytes]) => ALL_DTYPES.map((dtype) => ({ path: onnxFilePath(session, dtype), size: Math.round(bytes * ratio[dtype]) })));
+}
+
+/** Config and tokenizer files of the Florence-2 exports (sizes rounded from the listing). */
+const FLORENCE2_CONFIGS: ModelFile[] = [
+  { path: 'config.json', size: 5630 },
+  { path: 'generation_config.json', size: 300 },
+  { path: 'preprocessor_config.json', size: 2500 },
+  { path: 'tokenizer.json', size: 2_300_000 },
+  { path: 'tokenizer_config.json', size: 34_000 },
+];
+
+/**
  * The model that ships with the app: a small SmolVLM-format model trained here on generated
  * scenes of simple shapes (scripts/demo-model, docs/demo-model.md). Its files and their sha256
  * are listed in public/models/index.json like any model this origin serves.
@@ -305,6 +346,32 @@ export const CURATED_MODELS: readonly ModelEntry[] = [
     geometry: FASTVLM_GEOMETRY,
     details: FAMILY_TRAITS.fastvlm.details,
     files: [...FASTVLM_05B_CONFIGS, ...FASTVLM_05B_ONNX],
+    sizesAreEstimates: true,
+  },
+  {
+    id: 'Florence-2-base-ft',
+    name: 'Florence-2 base',
+    family: 'florence2',
+    source: { kind: 'hub', repo: 'onnx-community/Florence-2-base-ft', revision: 'main' },
+    description: 'Reads text, finds and boxes objects, captions: tasks, not chat.',
+    contextLength: 1024,
+    geometry: FLORENCE2_GEOMETRY,
+    details: ['low'],
+    // fp32 files of the listing (onnx/ at 1e91efa); the other formats scaled from them.
+    files: [...FLORENCE2_CONFIGS, ...scaledDtypeFiles({ vision_encoder: 367e6, embed_tokens: 158e6, encoder_model: 173e6, decoder_model_merged: 388e6 })],
+    sizesAreEstimates: true,
+  },
+  {
+    id: 'Florence-2-large-ft',
+    name: 'Florence-2 large',
+    family: 'florence2',
+    source: { kind: 'hub', repo: 'onnx-community/Florence-2-large-ft', revision: 'main' },
+    description: 'The larger Florence-2: better boxes and text, about three times the download.',
+    contextLength: 1024,
+    geometry: FLORENCE2_GEOMETRY,
+    details: ['low'],
+    // Estimated from parameter counts: DaViT ~360M, BART-large embeddings 51289 x 1024, 12 + 12 layers.
+    files: [...FLORENCE2_CONFIGS, ...scaledDtypeFiles({ vision_encoder: 1440e6, embed_tokens: 210e6, encoder_model: 610e6, decoder_model_merged: 820e6 })],
     sizesAreEstimates: true,
   },
 ];

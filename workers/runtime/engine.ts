@@ -285,7 +285,7 @@ export class VlmEngine implements VlmWorkerApi {
       // An interrupt queued right behind the call is taken before the prefill, the costliest step.
       if (await this.#stopRequested()) return await run.finish('stopped');
       const outputs = await this.#prefill(loaded, run, prepared);
-      return await run.finish(await this.#decode(loaded, run, prepared, outputs, options));
+      return this.#withRegions(loaded, prepared, await run.finish(await this.#decode(loaded, run, prepared, outputs, options)));
     } catch (error) {
       // Nothing ran: the cache is intact for the retry with the pixels.
       if (error instanceof ImagePixelsNeededError) throw error;
@@ -295,6 +295,12 @@ export class VlmEngine implements VlmWorkerApi {
       this.#running = false;
       this.#interruptRequested = false;
     }
+  }
+
+  /** The task the prompt ran and, for a family that answers with boxes, where they are. */
+  #withRegions({ model, family }: Loaded, { prompt }: PreparedRun, result: GenerateResult): GenerateResult {
+    const regions = family.regions?.(model, prompt, result.tokenIds);
+    return { ...result, ...(prompt.task ? { task: prompt.task } : {}), ...(regions ? { regions } : {}) };
   }
 
   #releaseEncoderFeeds(): void {
@@ -328,8 +334,9 @@ export class VlmEngine implements VlmWorkerApi {
     // Images the KV cache does not cover are encoded: their pixels must be here. If some were
     // dropped, ask for them now, before the cache or anything else is touched. A family whose
     // decoder cache depends on more than the prompt ids (an encoder-decoder) reuses nothing.
-    const reuse = family.traits.capabilities.multiTurnKvReuse ? cache.reusablePrefix(prompt) : 0;
-    const missing = this.#images.missingPixels(prompt.images.filter((image) => image.endImageToken > reuse).map((image) => image.id));
+    const kvReuse = family.traits.capabilities.multiTurnKvReuse;
+    const reuse = kvReuse ? cache.reusablePrefix(prompt) : 0;
+    const missing = this.#images.missingPixels(prompt.images.filter((image) => !kvReuse || image.endImageToken > reuse).map((image) => image.id));
     if (missing.length) {
       throw new ImagePixelsNeededError(`The worker needs the pixels of ${missing.length === 1 ? 'an image' : `${missing.length} images`} again (${missing.join(', ')}).`, {
         images: [...new Set(missing)],
@@ -350,8 +357,9 @@ export class VlmEngine implements VlmWorkerApi {
     const embeds = await family.embed(model, prompt, reuse, embedTimings, this.#pixelsOf);
     const outputs = await this.#runDecoder(model, cache, embeds, prompt.ids.length - reuse);
     cache.update(outputs, prompt.ids.slice(reuse), prompt);
-    // Their features are in the cache now: the pixels are only needed again if it is cut before them.
-    this.#images.dropPixels(prompt.images.map((image) => image.id));
+    // Their features are in the cache now: the pixels are only needed again if it is cut before
+    // them. A family without KV reuse encodes them again for the next answer: they stay.
+    if (family.traits.capabilities.multiTurnKvReuse) this.#images.dropPixels(prompt.images.map((image) => image.id));
     Object.assign(run.timings, embedTimings);
     // The prefill proper: token embeddings and the decoder, without the image work inside `embed`.
     run.timings.prefillMs = performance.now() - started - (embedTimings.imagePreprocessMs - imageDecodeMs) - embedTimings.visionEncodeMs;
