@@ -1,5 +1,5 @@
 /**
- * What a model family (SmolVLM, FastVLM; Florence-2, Qwen2-VL, Moondream later) provides to the
+ * What a model family (SmolVLM, FastVLM, Florence-2; Qwen2-VL, Moondream later) provides to the
  * generic runtime: its traits (sessions, capabilities: workers/models/registry.ts), how to load
  * its sessions and processor, how a conversation becomes token ids (the prompt layout and the
  * image-token arithmetic), how token ids and images become the decoder's input embeddings, and,
