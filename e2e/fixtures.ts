@@ -7,6 +7,10 @@ import { test as base, expect, type Page } from '@playwright/test';
 export const TEST_MODEL_ID = 'SmolVLM-test-tiny';
 /** Its name in /models/index.json (scripts/test-model), as the page shows it. */
 export const TEST_MODEL_NAME = 'SmolVLM random test model (tiny, seed 42)';
+/** The generated FastVLM-format model (scripts/test-model, preset fastvlm-tiny). */
+export const FASTVLM_TEST_MODEL_ID = 'FastVLM-test-tiny';
+/** The generated Florence-2-format model (scripts/test-model, preset florence2-tiny). */
+export const FLORENCE2_TEST_MODEL_ID = 'Florence-2-test-tiny';
 
 export type Backend = 'wasm' | 'webgpu';
 

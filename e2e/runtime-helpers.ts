@@ -43,7 +43,7 @@ export async function installImageMaker(page: Page): Promise<void> {
 
 export type WindowWithImages = Window & { testImage: (seed: number, w: number, h: number) => Promise<Blob> };
 
-export async function loadTestModel(page: Page, device: 'auto' | 'wasm' | 'webgpu'): Promise<{ result: LoadResult; phases: string[] }> {
+export async function loadTestModel(page: Page, device: 'auto' | 'wasm' | 'webgpu', id = TEST_MODEL_ID): Promise<{ result: LoadResult; phases: string[] }> {
   return page.evaluate(
     async ({ id, device }) => {
       const phases: string[] = [];
@@ -52,6 +52,6 @@ export async function loadTestModel(page: Page, device: 'auto' | 'wasm' | 'webgp
       });
       return { result, phases };
     },
-    { id: TEST_MODEL_ID, device },
+    { id, device },
   );
 }

@@ -10,9 +10,15 @@ export type Device = 'webgpu' | 'wasm';
 export type DeviceRequest = 'auto' | Device;
 /** Weight formats the published ONNX files come in (transformers.js dtype names). */
 export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
-/** The three ONNX sessions of a SmolVLM-class model. */
-export type SessionName = 'vision_encoder' | 'embed_tokens' | 'decoder_model_merged';
-/** The dtype chosen for each session. */
+/**
+ * An ONNX session of a model, named as transformers.js names its files (`vision_encoder`,
+ * `embed_tokens`, `encoder_model`, `decoder_model_merged`, ...). Each family declares its own
+ * (workers/models/registry.ts, FAMILY_TRAITS).
+ */
+export type SessionName = string;
+/** What a session does: the dtype policy picks formats per role (workers/models/dtype-policy.ts). */
+export type SessionRole = 'vision' | 'embed' | 'encoder' | 'decoder';
+/** The dtype chosen for each of a model's sessions. */
 export type DtypeMap = Record<SessionName, Dtype>;
 /** How many frames an image is cut into, cheapest first: see workers/models/image-detail.ts. */
 export const IMAGE_DETAILS = ['low', 'auto', 'high'] as const;
@@ -32,7 +38,24 @@ export interface ModelFile {
 export type ModelSource = { kind: 'hub'; repo: string; revision: string } | { kind: 'origin'; baseUrl: string };
 
 /** Names the model family adapter that runs it (workers/families). */
-export type ModelFamilyId = 'smolvlm';
+export type ModelFamilyId = 'smolvlm' | 'fastvlm' | 'florence2';
+/** Every family id, for validating what `/models/index.json` says. */
+export const MODEL_FAMILY_IDS: readonly ModelFamilyId[] = ['smolvlm', 'fastvlm', 'florence2'];
+
+/** What a family can do, for the page (what to offer) and the runtime (what to keep). */
+export interface FamilyCapabilities {
+  /** Free-form questions and answers about images. */
+  chat: boolean;
+  /**
+   * Keeps the decoder's KV cache across turns so a follow-up runs only its new tokens. A family
+   * without it (an encoder-decoder whose encoder input changes every question) is re-prefilled.
+   */
+  multiTurnKvReuse: boolean;
+  /** Fixed tasks chosen from a list (captioning, OCR, detection) instead of free questions. */
+  tasks: boolean;
+  /** Answers that carry boxes or polygons over the image. */
+  boxes: boolean;
+}
 
 /** How a model's processor cuts images into frames and tokens. */
 export interface ImageGeometry {
@@ -236,8 +259,34 @@ export function zeroTimings(): GenerationTimings {
   };
 }
 
+/** A box in an image's own pixels: left, top, right, bottom. */
+export type PixelBox = readonly [number, number, number, number];
+
+/** One thing an answer points at in an image, in the image's own pixels. */
+export interface ImageRegion {
+  label: string;
+  /** Left, top, right, bottom (ordered, inside the image). */
+  box: PixelBox;
+  /** OCR with regions: the quadrilateral's corners x1, y1 .. x4, y4 (`box` is their bounds). */
+  quad?: readonly number[];
+}
+
+/** The regions one answer found in one image, with the size they are measured in. */
+export interface AnswerRegions {
+  /** The task that produced them (Florence-2's task token, e.g. `<OD>`). */
+  task: string;
+  imageId: string;
+  width: number;
+  height: number;
+  regions: ImageRegion[];
+}
+
 export interface GenerateResult {
   text: string;
+  /** Families that answer with boxes (FamilyCapabilities.boxes): where in the image the answer points. */
+  regions?: AnswerRegions;
+  /** Families with fixed tasks: the task the question ran as (a plain question becomes the closest one). */
+  task?: string;
   finishReason: FinishReason;
   timings: GenerationTimings;
   /** Token ids generated (for cross-checks between backends). */

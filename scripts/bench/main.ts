@@ -5,7 +5,9 @@
  * bench-results/latest.json and latest.md.
  *
  *   --quick                 1 run, 32 tokens (default: 3 runs, 128 tokens)
- *   --model <id>            SmolVLM-256M-random (default; generated if missing) or SmolVLM-test-tiny
+ *   --model <id>            SmolVLM-256M-random (default; generated if missing), or a test model of
+ *                           any family: SmolVLM-test-tiny, FastVLM-test-tiny, Florence-2-test-tiny
+ *                           (details limited to what the family offers; (c) runs SmolVLM only)
  *   --backends <list>       wasm-1,wasm-all,webgpu (default: all this machine has, but a software
  *                           WebGPU adapter only when named: it is for correctness, and slow)
  *   --runs N --high-runs N --load-runs N --tokens N
@@ -33,6 +35,7 @@ import { IMAGE_DETAILS } from '../../workers/protocol.ts';
 import { type BackendResult, type BackendSpec, type BenchReport, type BenchSettings, type DetailName, type PathRuns, type SuiteOptions } from '../../src/bench/core/types.ts';
 import { createStaticHandler } from '../serve.ts';
 import { PRESETS } from '../test-model/presets.ts';
+import { FAMILY_TRAITS } from '../../workers/models/registry.ts';
 import { launch, probeCapabilities, runBrowserBackend } from './browser.ts';
 import { runChatUi } from './chat-ui.ts';
 import { BENCH_MODEL_ID, ensureModel, serveModelFrom } from './models.ts';
@@ -157,8 +160,11 @@ async function main(): Promise<void> {
   else if (!existsSync(path.join(distDir, 'bench.html'))) throw new Error(`No bench build in ${dist}/; run without --no-build.`);
   const preset = Object.values(PRESETS).find((p) => p.defaultId === options.model)!;
   if (!path.resolve(modelDir).startsWith(path.join(projectRoot, 'public'))) {
-    await serveModelFrom(distDir, options.model, modelDir, preset.text.maxPositionEmbeddings);
+    await serveModelFrom(distDir, options.model, modelDir, preset.text.maxPositionEmbeddings, preset.family);
   }
+  // A family with one frame per image (FastVLM, Florence-2) offers `low` only: the others would measure the same thing again.
+  const offered = FAMILY_TRAITS[preset.family].details;
+  if (offered) settings.details = settings.details.filter((detail) => offered.includes(detail));
   const server = await serve(distDir, Number(options.port));
   log(`serving ${dist}/ at ${server.url}`);
   const load = sampleLoad();
@@ -216,6 +222,8 @@ async function main(): Promise<void> {
       let nativeNote: string | undefined;
       if (spec.device !== 'wasm') nativeNote = '(c) onnxruntime-node: CPU only, compared on the WASM backends';
       else if (options['no-native']) nativeNote = '(c) skipped (--no-native)';
+      // scripts/bench/native.ts is SmolVLM's pipeline written out against onnxruntime-node.
+      else if (preset.family !== 'smolvlm') nativeNote = `(c) onnxruntime-node: not written for ${FAMILY_TRAITS[preset.family].label} yet`;
       else {
         log(`(c) onnxruntime-node, ${spec.threads} thread(s)`);
         const plans = Object.fromEntries((run.suite.runs.bare ?? run.suite.runs.app)!.prefill.map((p) => [p.detail, p.plan]));

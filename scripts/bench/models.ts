@@ -9,7 +9,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateTestModel, type Dtype } from '../test-model/generate.ts';
-import { PRESETS, type PresetName } from '../test-model/presets.ts';
+import { PRESETS, type PresetFamily, type PresetName } from '../test-model/presets.ts';
 
 export const BENCH_MODEL_ID = PRESETS['smolvlm-256m'].defaultId;
 export const TINY_MODEL_ID = PRESETS.tiny.defaultId;
@@ -23,10 +23,11 @@ interface FileEntry {
 /** Where a model's files live, generating the bench model if it is missing. */
 export async function ensureModel(projectRoot: string, modelId: string, log: (message: string) => void): Promise<string> {
   const preset = (Object.keys(PRESETS) as PresetName[]).find((name) => PRESETS[name].defaultId === modelId);
-  if (!preset) throw new Error(`Unknown benchmark model ${modelId}; use ${BENCH_MODEL_ID} or ${TINY_MODEL_ID}.`);
+  if (!preset) throw new Error(`Unknown benchmark model ${modelId}; use one of ${Object.values(PRESETS).map((p) => p.defaultId).join(', ')}.`);
   const dir = path.join(projectRoot, PRESETS[preset].defaultParentDir, modelId);
   // The bench model comes in the formats the real model publishes and the dtype policy picks from.
-  const dtypes: Dtype[] = preset === 'tiny' ? ['fp32'] : ['fp32', 'q8', 'q4'];
+  // The test models the app serves (public/models) are fp32 only.
+  const dtypes: Dtype[] = PRESETS[preset].defaultParentDir === 'public/models' ? ['fp32'] : ['fp32', 'q8', 'q4'];
   const suffix: Record<Dtype, string> = { fp32: '', q8: '_quantized', q4: '_q4' };
   const needed = ['config.json', ...dtypes.map((dtype) => `onnx/decoder_model_merged${suffix[dtype]}.onnx`)];
   if (needed.every((file) => existsSync(path.join(dir, file)))) return dir;
@@ -65,7 +66,7 @@ async function listFiles(dir: string): Promise<FileEntry[]> {
 }
 
 /** Links the model into `<dist>/models/<id>` and lists it in `<dist>/models/index.json`. */
-export async function serveModelFrom(distDir: string, modelId: string, modelDir: string, contextLength: number): Promise<void> {
+export async function serveModelFrom(distDir: string, modelId: string, modelDir: string, contextLength: number, family: PresetFamily = 'smolvlm'): Promise<void> {
   const modelsDir = path.join(distDir, 'models');
   await mkdir(modelsDir, { recursive: true });
   const link = path.join(modelsDir, modelId);
@@ -78,7 +79,7 @@ export async function serveModelFrom(distDir: string, modelId: string, modelDir:
   const entry = {
     id: modelId,
     name: modelId === BENCH_MODEL_ID ? 'SmolVLM 256M dimensions, random weights (benchmark)' : `${modelId} (benchmark)`,
-    family: 'smolvlm',
+    family,
     contextLength,
     files: await listFiles(modelDir),
   };

@@ -45,6 +45,7 @@ interface TrainedConfig {
 function presetOf(config: TrainedConfig): Preset {
   return {
     name: 'tiny',
+    family: 'smolvlm',
     defaultId: DEMO_MODEL.id,
     defaultParentDir: 'public/models',
     vision: {

@@ -38,6 +38,7 @@ export function buildDecoder(
   if (!Number.isInteger(groups)) throw new Error('num_attention_heads must be a multiple of num_key_value_heads');
   const fanIn = (n: number): number => 1 / Math.sqrt(n);
   const residualScale = 1 / Math.sqrt(2 * t.numLayers);
+  const qkvBias = t.attentionBias ?? false;
 
   const embeds = g.input('inputs_embeds', DataType.FLOAT, ['batch_size', 'sequence_length', D]);
   const attentionMask = g.input('attention_mask', DataType.INT64, ['batch_size', 'total_sequence_length']);
@@ -107,9 +108,9 @@ export function buildDecoder(
     x = g.scope(`layers.${i}`, () => {
       const h = rmsNorm(x, `${p}.input_layernorm`);
       const toHeads = (y: string, n: number): string => g.transpose(g.reshape(y, [0, 0, n, hd]), [0, 2, 1, 3]);
-      const q = applyRope(toHeads(g.linear(h, `${p}.self_attn.q_proj`, D, H * hd, fanIn(D)), H));
-      const k = applyRope(toHeads(g.linear(h, `${p}.self_attn.k_proj`, D, KVH * hd, fanIn(D)), KVH));
-      const v = toHeads(g.linear(h, `${p}.self_attn.v_proj`, D, KVH * hd, fanIn(D)), KVH);
+      const q = applyRope(toHeads(g.linear(h, `${p}.self_attn.q_proj`, D, H * hd, fanIn(D), qkvBias), H));
+      const k = applyRope(toHeads(g.linear(h, `${p}.self_attn.k_proj`, D, KVH * hd, fanIn(D), qkvBias), KVH));
+      const v = toHeads(g.linear(h, `${p}.self_attn.v_proj`, D, KVH * hd, fanIn(D), qkvBias), KVH);
       const keyAll = g.op('Concat', [past[i]!.key, k], { axis: 2 }, [`present.${i}.key`]);
       const valueAll = g.op('Concat', [past[i]!.value, v], { axis: 2 }, [`present.${i}.value`]);
 
@@ -143,5 +144,5 @@ export function buildDecoder(
   const logits = g.op('Add', [rawLogits, biasName], {}, ['logits']);
   // Declared first, as in the real export (logits, then present.*).
   g.outputs.unshift(makeValueInfo(logits, DataType.FLOAT, ['batch_size', 'sequence_length', vocabSize]));
-  return g.build(`SmolVLM-format random test model (${preset.name}, seed ${seed}): Llama decoder`);
+  return g.build(`${preset.family === 'fastvlm' ? 'FastVLM' : 'SmolVLM'}-format random test model (${preset.name}, seed ${seed}): ${qkvBias ? 'Qwen2' : 'Llama'} decoder`);
 }

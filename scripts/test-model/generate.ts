@@ -1,6 +1,6 @@
 /**
- * Writes a complete SmolVLM-format model folder (ONNX graphs, configs,
- * tokenizer) and, when the folder is under public/models, its entry in
+ * Writes a complete model folder in a published format (SmolVLM or FastVLM: ONNX graphs,
+ * configs, tokenizer) and, when the folder is under public/models, its entry in
  * public/models/index.json. Used by main.ts (CLI) and by the tests.
  */
 import { createHash } from 'node:crypto';
@@ -19,6 +19,8 @@ import {
 } from './configs.js';
 import { buildDecoder } from './decoder.js';
 import { buildEmbedTokens } from './embed-tokens.js';
+import { buildFastVlmVisionEncoder, fastVlmConfigFiles } from './fastvlm.js';
+import { buildFlorence2Decoder, buildFlorence2Encoder, buildFlorence2VisionEncoder, florence2ConfigFiles, FLORENCE2_TOKENIZER_LAYOUT } from './florence2.js';
 import { updateModelIndex, type ModelFileEntry } from './model-index.js';
 import { encodeModel, type ModelProto } from './onnx-proto.js';
 import { PRESETS, type PresetName } from './presets.js';
@@ -70,7 +72,7 @@ export async function generateTestModel(options: GenerateOptions = {}): Promise<
   const dtypes: Dtype[] = options.dtypes ?? ['fp32'];
   const log = options.log ?? ((): void => {});
 
-  const tokenizer = buildTokenizer();
+  const tokenizer = buildTokenizer(preset.family === 'florence2' ? FLORENCE2_TOKENIZER_LAYOUT : undefined);
   const vocabSize = preset.text.vocabSize ?? tokenizer.size;
   if (vocabSize < tokenizer.size) throw new Error(`vocab ${vocabSize} smaller than tokenizer (${tokenizer.size})`);
   const inputs: ConfigInputs = { preset, seed, tokenizer, vocabSize };
@@ -83,11 +85,19 @@ export async function generateTestModel(options: GenerateOptions = {}): Promise<
   };
 
   // One graph at a time: build, encode, write, drop (the 256m decoder alone is ~0.5 GB).
-  const graphs: Array<[string, (quantize: boolean | 'q4') => ModelProto]> = [
-    ['vision_encoder', (q) => buildVisionEncoder(preset, seed, q)],
-    ['embed_tokens', (q) => buildEmbedTokens(preset, vocabSize, seed, q)],
-    ['decoder_model_merged', (q) => buildDecoder(preset, vocabSize, tokenizer.tokenBytes, seed, q)],
-  ];
+  const graphs: Array<[string, (quantize: boolean | 'q4') => ModelProto]> =
+    preset.family === 'florence2'
+      ? [
+          ['vision_encoder', (q) => buildFlorence2VisionEncoder(preset, seed, q)],
+          ['embed_tokens', (q) => buildEmbedTokens(preset, vocabSize, seed, q)],
+          ['encoder_model', (q) => buildFlorence2Encoder(preset, seed, q)],
+          ['decoder_model_merged', (q) => buildFlorence2Decoder(preset, vocabSize, tokenizer, seed, q)],
+        ]
+      : [
+          ['vision_encoder', (q) => (preset.family === 'fastvlm' ? buildFastVlmVisionEncoder(preset, seed, q) : buildVisionEncoder(preset, seed, q))],
+          ['embed_tokens', (q) => buildEmbedTokens(preset, vocabSize, seed, q)],
+          ['decoder_model_merged', (q) => buildDecoder(preset, vocabSize, tokenizer.tokenBytes, seed, q)],
+        ];
   for (const dtype of dtypes) {
     for (const [name, build] of graphs) {
       const t0 = performance.now();
@@ -99,14 +109,22 @@ export async function generateTestModel(options: GenerateOptions = {}): Promise<
   }
 
   const json = (value: unknown): Uint8Array => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
-  await write('config.json', json(modelConfig(inputs)));
-  await write('generation_config.json', json(generationConfig(inputs)));
-  await write('preprocessor_config.json', json(preprocessorConfig(inputs)));
-  await write('processor_config.json', json(processorConfig(inputs)));
-  await write('tokenizer.json', json(tokenizer.json));
-  await write('tokenizer_config.json', json(tokenizerConfig(inputs)));
-  await write('special_tokens_map.json', json(specialTokensMap()));
-  await write('chat_template.json', json(chatTemplateJson()));
+  const configFiles: Record<string, unknown> =
+    preset.family === 'fastvlm'
+      ? fastVlmConfigFiles(inputs)
+      : preset.family === 'florence2'
+        ? florence2ConfigFiles(inputs)
+        : {
+          'config.json': modelConfig(inputs),
+          'generation_config.json': generationConfig(inputs),
+          'preprocessor_config.json': preprocessorConfig(inputs),
+          'processor_config.json': processorConfig(inputs),
+          'tokenizer.json': tokenizer.json,
+          'tokenizer_config.json': tokenizerConfig(inputs),
+          'special_tokens_map.json': specialTokensMap(),
+          'chat_template.json': chatTemplateJson(),
+        };
+  for (const [file, value] of Object.entries(configFiles)) await write(file, json(value));
 
   // Only models served by the app (public/models/<id>) belong in its index.
   const modelsDir = path.join(projectRoot, 'public', 'models');
@@ -115,8 +133,8 @@ export async function generateTestModel(options: GenerateOptions = {}): Promise<
     indexPath = path.join(modelsDir, 'index.json');
     await updateModelIndex(indexPath, {
       id,
-      name: `SmolVLM random test model (${preset.name}, seed ${seed})`,
-      family: 'smolvlm',
+      name: `${{ smolvlm: 'SmolVLM', fastvlm: 'FastVLM', florence2: 'Florence-2' }[preset.family]} random test model (${preset.name}, seed ${seed})`,
+      family: preset.family,
       contextLength: preset.text.maxPositionEmbeddings,
       files,
     });

@@ -14,7 +14,7 @@ export interface ModelFileEntry {
 export interface ModelIndexEntry {
   id: string;
   name: string;
-  family: 'smolvlm';
+  family: 'smolvlm' | 'fastvlm' | 'florence2';
   contextLength: number;
   files: ModelFileEntry[];
 }

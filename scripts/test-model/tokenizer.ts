@@ -193,7 +193,20 @@ function addedToken(id: number, content: string): AddedToken {
   return { id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true };
 }
 
-export function buildTokenizer(): GeneratedTokenizer {
+/**
+ * Which special tokens come before the byte symbols and after the merges, and what the tokenizer
+ * adds around encoded text: SmolVLM's layout by default; other formats (Florence-2's BART
+ * tokenizer: <s> <pad> </s> <unk> first, 1000 location tokens last, <s>...</s> around text) pass theirs.
+ */
+export interface TokenizerLayout {
+  leading: readonly string[];
+  trailing: readonly string[];
+  postProcessor?: Record<string, unknown>;
+}
+
+const SMOLVLM_LAYOUT: TokenizerLayout = { leading: LEADING_SPECIAL_TOKENS, trailing: trailingSpecialTokens() };
+
+export function buildTokenizer(layout: TokenizerLayout = SMOLVLM_LAYOUT): GeneratedTokenizer {
   const byteChars = bytesToUnicode();
   const unicodeToByte = new Map(byteChars.map((c, b) => [c, b]));
   const merges = trainMerges(TRAINING_TEXT, byteChars, MAX_MERGES);
@@ -207,13 +220,13 @@ export function buildTokenizer(): GeneratedTokenizer {
   };
   const symbolBytes = (token: string): Uint8Array => Uint8Array.from([...token], (c) => unicodeToByte.get(c)!);
   // Special tokens decode to nothing readable: empty byte string.
-  for (const t of LEADING_SPECIAL_TOKENS) push(t, new Uint8Array());
+  for (const t of layout.leading) push(t, new Uint8Array());
   for (const t of byteSymbolOrder(byteChars)) push(t, symbolBytes(t));
   for (const [a, b] of merges) push(a + b, symbolBytes(a + b));
 
-  const addedTokens = LEADING_SPECIAL_TOKENS.map((t, i) => addedToken(i, t));
+  const addedTokens = layout.leading.map((t, i) => addedToken(i, t));
   let nextId = tokenBytes.length;
-  for (const t of trailingSpecialTokens()) addedTokens.push(addedToken(nextId++, t));
+  for (const t of layout.trailing) addedTokens.push(addedToken(nextId++, t));
   const specialIds = Object.fromEntries(addedTokens.map((t) => [t.content, t.id]));
 
   const json = {
@@ -229,7 +242,7 @@ export function buildTokenizer(): GeneratedTokenizer {
         { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
       ],
     },
-    post_processor: null,
+    post_processor: layout.postProcessor ?? null,
     decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
     model: {
       type: 'BPE',

@@ -5,9 +5,9 @@
  * in IndexedDB, so a reload does not lose it.
  */
 import { useEffect, useState } from 'react';
-import { CameraDialog, Composer, DropOverlay, ImageViewer, useComposer, useWindowDrop, useWindowPaste } from '../composer/index.ts';
+import { CameraDialog, Composer, DropOverlay, ImageViewer, TaskPicker, taskMessage, useComposer, useWindowDrop, useWindowPaste, type TaskChoice } from '../composer/index.ts';
 import type { Attachment } from '../files/index.ts';
-import { MAX_IMAGES_PER_MESSAGE } from '../models/index.ts';
+import { FAMILY_TRAITS, MAX_IMAGES_PER_MESSAGE } from '../models/index.ts';
 import { appPwa, UpdatePrompt } from '../pwa/index.ts';
 import { DraftStore } from '../storage/index.ts';
 import { AppSettings } from './AppSettings.tsx';
@@ -71,6 +71,9 @@ export function App() {
   const [cameraOpen, setCameraOpen] = useState(false);
   const [liveOpen, setLiveOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  // Task models (Florence-2) answer tasks, picked next to the composer.
+  const [task, setTask] = useState<TaskChoice>('auto');
+  const taskModel = selectedModel ? FAMILY_TRAITS[selectedModel.family].capabilities.tasks : false;
   // The service worker controller (registered in main.tsx): "Update available — Reload".
   const [pwa] = useState(appPwa);
 
@@ -111,7 +114,16 @@ export function App() {
       }
       return;
     }
-    if (chat.send(draft, attachments)) composer.reset();
+    let text = draft;
+    if (taskModel) {
+      try {
+        text = taskMessage(task, draft, attachments[0]);
+      } catch (error) {
+        composer.reportProblem((error as Error).message);
+        return;
+      }
+    }
+    if (chat.send(text, attachments)) composer.reset();
   };
 
   return (
@@ -132,6 +144,7 @@ export function App() {
         <NoticeList notices={chat.notices} onDismiss={chat.dismissNotice} />
         <ConversationPane chat={chat} onSuggestion={composer.setDraft} onExample={(file) => composer.addFiles([file])} onView={setViewing} />
         <footer className="composer-dock">
+          {taskModel && <TaskPicker value={task} onChange={setTask} />}
           <Composer
             composer={composer}
             busy={chat.busy}

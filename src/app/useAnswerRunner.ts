@@ -101,7 +101,16 @@ export function useAnswerRunner({ bridge, ensureModel, settingsRef, busyRef, dis
               else dispatchChat({ type: 'answer-fail', answerId, error, text: keptText + result.text, failedOn: loaded.device, stats });
             } else {
               const status = result.finishReason === 'stopped' ? 'stopped' : 'done';
-              dispatchChat({ type: 'answer-finish', answerId, text: keptText + result.text, status, finishReason: result.finishReason, stats });
+              dispatchChat({
+                type: 'answer-finish',
+                answerId,
+                text: keptText + result.text,
+                status,
+                finishReason: result.finishReason,
+                stats,
+                ...(result.task ? { task: result.task } : {}),
+                ...(result.regions ? { regions: result.regions } : {}),
+              });
             }
           } catch (error) {
             batcher.dispose();

@@ -55,6 +55,13 @@ export function MessageList({ conversation, busy, modelLoading, modelNames, onRe
           return <UserMessageView key={message.id} message={message} canEdit={!busy} onEdit={(text) => onEdit(message.id, text)} onView={onView} />;
         }
         const hasImages = messages.slice(0, index).some((earlier) => earlier.role === 'user' && earlier.images.length > 0);
+        const regionsOn = message.regions?.imageId;
+        const regionImage = regionsOn
+          ? messages
+              .slice(0, index)
+              .flatMap((earlier) => (earlier.role === 'user' ? earlier.images : []))
+              .find((image) => image.id === regionsOn)
+          : undefined;
         return (
           <AssistantMessageView
             key={message.id}
@@ -66,6 +73,7 @@ export function MessageList({ conversation, busy, modelLoading, modelNames, onRe
             onRegenerate={() => onRegenerate(message.id)}
             onRunOnCpu={() => onRunOnCpu(message.id)}
             onContinue={() => onContinue(message.id)}
+            {...(regionImage ? { regionImage } : {})}
           />
         );
       })}

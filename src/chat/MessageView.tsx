@@ -8,6 +8,8 @@ import { frameTimestampText } from '../../workers/models/video.ts';
 import { canContinue, type AssistantMessage, type UserMessage, type VideoInfo } from './conversation.ts';
 import { CopyButton } from './CopyButton.tsx';
 import { Markdown } from './Markdown.tsx';
+import { RegionOverlay } from './RegionOverlay.tsx';
+import { florence2Task } from '../../workers/models/florence2-tasks.ts';
 
 function MessageImage({ image, onView }: { image: Attachment; onView: (image: Attachment) => void }) {
   const url = useObjectUrl(image.blob);
@@ -148,6 +150,7 @@ export function AssistantMessageView({
   onRegenerate,
   onRunOnCpu,
   onContinue,
+  regionImage,
 }: {
   message: AssistantMessage;
   pendingPhase: keyof typeof PENDING_TEXT;
@@ -157,6 +160,8 @@ export function AssistantMessageView({
   onRegenerate: () => void;
   onRunOnCpu: () => void;
   onContinue: () => void;
+  /** The image the answer's regions are about, when it has some. */
+  regionImage?: Attachment;
 }) {
   const running = message.status === 'pending' || message.status === 'streaming';
   const reloaded = message.status === 'stopped' && message.stoppedBy === 'page-reload';
@@ -167,6 +172,12 @@ export function AssistantMessageView({
         <ChipIcon />
       </div>
       <div className="assistant-main">
+        {/* A task model says which task the question ran as (a plain question becomes the closest one). */}
+        {message.task && (
+          <p className="answer-task">
+            <span className="chip">Task: {florence2Task(message.task)?.label ?? message.task}</span>
+          </p>
+        )}
         <div className="answer-body" aria-live="polite">
           {/* An answer being continued keeps its text in view while the model gets ready. */}
           {message.text && <Markdown text={message.text} />}
@@ -182,6 +193,7 @@ export function AssistantMessageView({
           )}
           {message.status === 'streaming' && <span className="cursor" aria-hidden="true" />}
         </div>
+        {message.regions && regionImage && !running && <RegionOverlay answer={message.regions} image={regionImage} />}
         {message.status === 'stopped' && !reloaded && (
           <p className="answer-note">
             <span className="chip">Stopped</span>

@@ -5,7 +5,7 @@
  */
 import type { PageTurn } from '../bridge/index.ts';
 import type { Attachment } from '../files/index.ts';
-import type { Device, ErrorInfo, FinishReason, GenerationTimings, VideoClip } from '../../workers/protocol.ts';
+import type { AnswerRegions, Device, ErrorInfo, FinishReason, GenerationTimings, VideoClip } from '../../workers/protocol.ts';
 
 /** A video asked about: its name and length, and each frame's time (the frames are the message's images). */
 export interface VideoInfo extends VideoClip {
@@ -56,6 +56,10 @@ export interface AssistantMessage {
   /** Device the model ran on when it failed (drives "Run on CPU"). */
   failedOn?: Device;
   stats?: AnswerStats;
+  /** A task model's answer: the task it ran as (a plain question becomes the closest task). */
+  task?: string;
+  /** Where the answer points in the image it was about (Florence-2's boxes), in that image's pixels. */
+  regions?: AnswerRegions;
 }
 
 export type Message = UserMessage | AssistantMessage;
@@ -83,7 +87,16 @@ export type ConversationAction =
   /** The running answer starts over from `text` (pending again): its attempt so far is dropped, as when it is answered again on another backend. */
   | { type: 'answer-restart'; answerId: string; text: string }
   | { type: 'answer-delta'; answerId: string; text: string }
-  | { type: 'answer-finish'; answerId: string; text: string; status: 'done' | 'stopped'; finishReason: FinishReason; stats?: AnswerStats }
+  | {
+      type: 'answer-finish';
+      answerId: string;
+      text: string;
+      status: 'done' | 'stopped';
+      finishReason: FinishReason;
+      stats?: AnswerStats;
+      task?: string;
+      regions?: AnswerRegions;
+    }
   | { type: 'answer-fail'; answerId: string; error: ErrorInfo; text?: string; failedOn?: Device; stats?: AnswerStats };
 
 export function emptyConversation(id: string, now: number): Conversation {
@@ -162,6 +175,8 @@ export function conversationReducer(state: ConversationState, action: Conversati
           finishReason: action.finishReason,
           ...(action.status === 'stopped' ? { stoppedBy: 'person' as const } : {}),
           ...(action.stats ? { stats: action.stats } : {}),
+          ...(action.task ? { task: action.task } : {}),
+          ...(action.regions ? { regions: action.regions } : {}),
         }),
         true,
       );

@@ -5,3 +5,4 @@ export { useWindowDrop, useWindowPaste } from './useWindowFileInput.ts';
 export { DropOverlay } from './DropOverlay.tsx';
 export { ImageViewer } from './ImageViewer.tsx';
 export { CameraDialog, cameraAvailable } from './CameraDialog.tsx';
+export { TaskPicker, taskMessage, type TaskChoice } from './TaskPicker.tsx';

@@ -8,7 +8,7 @@ import { modelFileUrl } from '../../workers/models/model-location.ts';
 import { DEFAULT_MODEL_ID, fetchOriginIndex, mergeRegistry } from '../../workers/models/registry.ts';
 import type { Capabilities, Device, DeviceRequest, DtypeMap, LoadResult, ModelEntry, ModelFile } from '../../workers/protocol.ts';
 
-export { DEFAULT_MODEL_ID, MAX_IMAGES_PER_MESSAGE } from '../../workers/models/registry.ts';
+export { DEFAULT_MODEL_ID, FAMILY_TRAITS, MAX_IMAGES_PER_MESSAGE } from '../../workers/models/registry.ts';
 export type { ModelEntry } from '../../workers/protocol.ts';
 
 /** The model the page starts with: `?model=` when known, else the last one used, else the default. */

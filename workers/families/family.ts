@@ -1,13 +1,17 @@
 /**
- * What a model family (SmolVLM today; Florence-2, Qwen2-VL, Moondream later) provides to the
- * generic runtime: how to load its sessions and processor, how a conversation becomes token ids,
- * and how token ids and images become input embeddings for the decoder. The runtime owns the
- * rest: the decoding loop, the KV cache and its reuse across turns, sampling and streaming.
+ * What a model family (SmolVLM, FastVLM, Florence-2; Qwen2-VL, Moondream later) provides to the
+ * generic runtime: its traits (sessions, capabilities: workers/models/registry.ts), how to load
+ * its sessions and processor, how a conversation becomes token ids (the prompt layout and the
+ * image-token arithmetic), how token ids and images become the decoder's input embeddings, and,
+ * for an encoder-decoder family, what its encoder hands every decoder step. The runtime owns the
+ * rest: the decoding loop, the KV cache and its reuse across turns (when the family allows it),
+ * sampling, streaming, interrupts and timings. workers/families/README.md says how to add one.
  */
 import type { RawImage } from '@huggingface/transformers';
 import type { ImagePlan } from '../models/image-detail.ts';
 import type { DeviceLoad } from '../models/load-plan.ts';
-import type { ChatTurn, Device, DtypeMap, ImageDetail, LoadProgress, ModelEntry, VideoSampling } from '../protocol.ts';
+import type { FamilyTraits } from '../models/registry.ts';
+import type { AnswerRegions, ChatTurn, Device, DtypeMap, ImageDetail, LoadProgress, ModelEntry, VideoSampling } from '../protocol.ts';
 import type { FeatureStore } from '../runtime/feature-store.ts';
 import type { OrtSession, OrtTensor } from '../runtime/ort-types.ts';
 
@@ -15,7 +19,9 @@ export interface LoadedModel {
   entry: ModelEntry;
   device: Device;
   dtype: DtypeMap;
+  /** The session the runtime runs step by step and whose KV cache (`present.*` -> `past_key_values.*`) it keeps. */
   decoder: OrtSession;
+  /** Tokens the decoder reads at most (prompt and answer). */
   contextLength: number;
   eosTokenIds: readonly number[];
   tokensPerFrame: number;
@@ -53,9 +59,15 @@ export interface PromptImage {
 }
 
 export interface PreparedPrompt {
+  /** The decoder's prompt token ids (the KV cache is keyed on them). */
   ids: number[];
+  /** The images the answer needs (a decoder-only family: where their tokens are in `ids`). */
   images: PromptImage[];
   imageTokens: number;
+  /** Encoder-decoder families: the encoder's text token ids (the images' features go before them). */
+  encoderIds?: number[];
+  /** Families with fixed tasks: the task this prompt runs (a plain question becomes the closest one). */
+  task?: string;
 }
 
 export interface EmbedTimings {
@@ -74,24 +86,45 @@ export interface PromptMemory {
   answerIds(text: string): readonly number[] | undefined;
 }
 
+/** Decoder inputs an encoder-decoder family's encoder produced for one answer, by input name. */
+export type EncoderFeeds = Record<string, OrtTensor>;
+
+/**
+ * A family adapter, typed against the model its own `load` returns. The runtime only ever hands a
+ * family the model that family loaded (the engine keeps them together), which is why the
+ * registry of adapters (index.ts) can hold every family as a `VlmFamily` without a cast.
+ */
 export interface VlmFamily<Model extends LoadedModel = LoadedModel> {
+  /** Sessions, config files, image limits and capabilities: the registry's FAMILY_TRAITS entry. */
+  readonly traits: FamilyTraits;
   /** Loads `entry` on the device, in the formats, with the files `attempt` plans (workers/models/load-plan.ts). */
   load(entry: ModelEntry, attempt: DeviceLoad, onProgress: (progress: LoadProgress) => void): Promise<Model>;
-  /** Most images one user message may carry. */
-  readonly maxImagesPerMessage: number;
   /**
    * Token ids of the conversation, with a generation prompt for the assistant's next turn; when the
    * last turn is an unfinished answer, that prompt followed by the answer so far (see ChatTurn).
    */
   preparePrompt(model: Model, conversation: readonly ChatTurn[], images: ReadonlyMap<string, ImageSize>, detail: ImageDetail, memory?: PromptMemory): PreparedPrompt;
   /**
-   * Runs the vision encoder (and connector) on one image of the prompt and keeps its features in
-   * `features` under `image.key`, unless they are there already.
+   * Families whose images become rows of the decoder's input embeddings: runs the vision encoder
+   * (and connector) on one image of the prompt and keeps its features in `features` under
+   * `image.key`, unless they are there already. The runtime uses it to read images ahead of
+   * Enter (`prepare`); `embed` uses the same features.
    */
-  encodeImage(model: Model, image: PromptImage, features: FeatureStore, timings: EmbedTimings, pixelsOf: (id: string) => RawImage): Promise<void>;
+  encodeImage?(model: Model, image: PromptImage, features: FeatureStore, timings: EmbedTimings, pixelsOf: (id: string) => RawImage): Promise<void>;
   /**
    * Embeddings of `prompt.ids[start:]`: token embeddings, with the features of the images whose
    * tokens fall in that range (from `features`, encoded first where missing).
    */
   embed(model: Model, prompt: PreparedPrompt, start: number, timings: EmbedTimings, features: FeatureStore, pixelsOf: (id: string) => RawImage): Promise<OrtTensor>;
+  /**
+   * Encoder-decoder families only: runs the encoder side of `prompt` (its images and task text)
+   * once per answer and returns the inputs every decoder step takes besides its own
+   * (`encoder_hidden_states`, `encoder_attention_mask`). The runtime feeds them to the prefill and
+   * to each decoding step, and disposes of them when the answer ends. Such a family declares
+   * `multiTurnKvReuse: false`: its decoder's cache depends on the encoder input, so every answer
+   * is prefilled from scratch.
+   */
+  encode?(model: Model, prompt: PreparedPrompt, timings: EmbedTimings, pixelsOf: (id: string) => RawImage): Promise<EncoderFeeds>;
+  /** Families whose answers point into the image (`boxes`): the regions the generated tokens name, in the image's pixels. */
+  regions?(model: Model, prompt: PreparedPrompt, tokenIds: readonly number[]): AnswerRegions | null;
 }

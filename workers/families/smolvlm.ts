@@ -10,12 +10,14 @@ import { ContextOverflowError, InvalidRequestError, ModelLoadError, TooManyImage
 import { expandImagePlaceholder, offeredDetail, planImage, type ImagePlan } from '../models/image-detail.ts';
 import { expandVideoPlaceholder, FRAMES_FOR_IMAGE_MODELS, parseVideoSampling } from '../models/video.ts';
 import type { DeviceLoad } from '../models/load-plan.ts';
-import { MAX_IMAGES_PER_MESSAGE } from '../models/registry.ts';
+import { FAMILY_TRAITS } from '../models/registry.ts';
 import type { ChatTurn, LoadProgress, ModelEntry, VideoSampling } from '../protocol.ts';
 import type { OrtSession, OrtTensor } from '../runtime/ort-types.ts';
 import { loadWithTransformers } from '../runtime/transformers-load.ts';
 import type { ImageSize, LoadedModel, PreparedPrompt, PromptImage, VlmFamily } from './family.ts';
 import { neutralizeSpecialTokens } from './special-tokens.ts';
+import { sessionInputType, toType } from './tensor-types.ts';
+import { continueAt, UNFINISHED_ANSWER_MARK, unfinishedAnswer } from './unfinished-answer.ts';
 
 interface Idefics3ImageProcessorLike {
   size: { longest_edge: number };
@@ -37,15 +39,6 @@ export interface SmolVlmModel extends LoadedModel {
   model: ModelWithEncoders;
   processor: Processor;
   imageTokenId: number;
-}
-
-function sessionInputType(session: OrtSession, name: string): string | undefined {
-  const meta = session.inputMetadata.find((input) => input.name === name);
-  return meta && meta.isTensor ? meta.type : undefined;
-}
-
-function toType(tensor: Tensor, type: string | undefined): Tensor {
-  return type && tensor.type !== type ? tensor.to(type as Tensor['type']) : tensor;
 }
 
 /**
@@ -74,12 +67,6 @@ function* framesOf(pixelValues: Tensor, pixelAttentionMask: Tensor): Generator<{
   }
 }
 
-/**
- * Stands in for an unfinished answer's text while the chat template runs, so the layout can be cut
- * where that text starts, whatever the template writes around it. Private-use characters: no
- * message and no template contains them.
- */
-const UNFINISHED_ANSWER_MARK = '\uE000unfinished-answer\uE000';
 /** Stands in for a video while the chat template runs (as text, so the turn opens with "User: " as for the reference's video entry). */
 const VIDEO_MARK = '\uE000video\uE000';
 
@@ -127,7 +114,7 @@ export function tokenizeWithGenerated(text: string, generated: ReadonlyMap<strin
 }
 
 export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
-  maxImagesPerMessage: MAX_IMAGES_PER_MESSAGE.smolvlm,
+  traits: FAMILY_TRAITS.smolvlm,
 
   async load(entry: ModelEntry, attempt: DeviceLoad, onProgress: (progress: LoadProgress) => void) {
     const { device, dtype } = attempt;
@@ -173,8 +160,8 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
     const tokenizer = model.processor.tokenizer!;
     const detail = offeredDetail(requestedDetail, model.entry.details);
     const promptImages: { id: string; image: ImageSize; plan: ImagePlan }[] = [];
-    const last = conversation.at(-1);
-    const unfinished = last?.role === 'assistant' && last.unfinished ? last : undefined;
+    const unfinished = unfinishedAnswer(conversation);
+    const { maxImagesPerMessage } = this.traits;
     // Answers this runtime wrote are laid out with the ids it generated (see PromptMemory).
     const generated = new Map<string, { text: string; ids: readonly number[] }>();
     const videos: string[] = [];
@@ -194,10 +181,10 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
         }
         // Each frame becomes one `<image>` placeholder, expanded below like any image's.
         videos.push(expandVideoPlaceholder(video.timestamps, video.durationSeconds, '<image>'));
-      } else if (turnImages.length > this.maxImagesPerMessage) {
-        throw new TooManyImagesError(`A message can carry at most ${this.maxImagesPerMessage} images for ${model.entry.name}; this one has ${turnImages.length}.`, {
+      } else if (turnImages.length > maxImagesPerMessage) {
+        throw new TooManyImagesError(`A message can carry at most ${maxImagesPerMessage} images for ${model.entry.name}; this one has ${turnImages.length}.`, {
           images: turnImages.length,
-          maxImages: this.maxImagesPerMessage,
+          maxImages: maxImagesPerMessage,
         });
       }
       for (const { id } of turnImages) {
@@ -225,9 +212,7 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
       // "…User: question<end_of_utterance>\nAssistant: partial answer": the generation prompt then
       // the text so far, without the end of utterance the template closes a turn with, so the
       // model writes on from it. The question's own prompt is a prefix of this one: its KV cache is reused.
-      const at = template.lastIndexOf(UNFINISHED_ANSWER_MARK);
-      if (at < 0) throw new InvalidRequestError(`The chat template of ${model.entry.name} left out the answer to continue.`);
-      template = template.slice(0, at) + neutralizeSpecialTokens(unfinished.text.trimStart());
+      template = continueAt(template, unfinished, model.entry.name);
     }
     for (const layout of videos) template = template.replace(VIDEO_MARK, () => layout);
     const parts = template.split('<image>');
@@ -320,7 +305,7 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
 
     for (const span of prompt.images) {
       if (span.firstImageToken < start) continue; // already in the KV cache
-      await this.encodeImage(model, span, features, timings, pixelsOf);
+      await this.encodeImage!(model, span, features, timings, pixelsOf);
       // Encoded just now, or kept from an earlier generation or from work done ahead of it.
       const image = features.get(span.key)!;
       if (image.hidden !== hidden || image.type !== embeds.type) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseDtypes, planDevices } from './dtype-policy.ts';
-import { availableDtypes, CURATED_MODELS, filesForDtypes, mergeRegistry, parseOriginIndex } from './registry.ts';
+import { availableDtypes, CONFIG_FILES, CURATED_MODELS, FAMILY_TRAITS, filesForDtypes, mergeRegistry, parseOriginIndex } from './registry.ts';
 import type { Dtype, SessionName } from '../protocol.ts';
 
 const smol256 = CURATED_MODELS.find((m) => m.id === 'SmolVLM-256M-Instruct')!;
@@ -37,13 +37,16 @@ describe('dtype policy', () => {
 });
 
 describe('registry', () => {
-  it('knows the curated SmolVLM and SmolVLM2 video models with their Hub ids and context lengths', () => {
+  it('knows the curated SmolVLM, SmolVLM2 video, FastVLM and Florence-2 models with their Hub ids and context lengths', () => {
     expect(CURATED_MODELS.flatMap((m) => (m.source.kind === 'hub' ? [m.source.repo] : []))).toEqual([
       'HuggingFaceTB/SmolVLM-256M-Instruct',
       'HuggingFaceTB/SmolVLM-500M-Instruct',
       'HuggingFaceTB/SmolVLM-Instruct',
       'HuggingFaceTB/SmolVLM2-256M-Video-Instruct',
       'HuggingFaceTB/SmolVLM2-500M-Video-Instruct',
+      'onnx-community/FastVLM-0.5B-ONNX',
+      'onnx-community/Florence-2-base-ft',
+      'onnx-community/Florence-2-large-ft',
     ]);
     expect(CURATED_MODELS.filter((m) => m.video === 'trained').every((m) => m.sizesAreEstimates && m.files.some((f) => f.path === 'preprocessor_config.json'))).toBe(true);
     expect(smol256.contextLength).toBe(8192);
@@ -76,7 +79,18 @@ describe('registry', () => {
 
   it('lists the built-in model first where this origin serves it, and not at all where it does not', () => {
     const served = mergeRegistry(parseOriginIndex({ models: [{ id: 'SmolVLM-test-tiny', files: [] }, { id: 'shapes-demo', files: [{ path: 'config.json', size: 1 }] }] }));
-    expect(served.map((m) => m.id)).toEqual(['shapes-demo', 'SmolVLM-256M-Instruct', 'SmolVLM-500M-Instruct', 'SmolVLM-Instruct', 'SmolVLM2-256M-Video-Instruct', 'SmolVLM2-500M-Video-Instruct', 'SmolVLM-test-tiny']);
+    expect(served.map((m) => m.id)).toEqual([
+      'shapes-demo',
+      'SmolVLM-256M-Instruct',
+      'SmolVLM-500M-Instruct',
+      'SmolVLM-Instruct',
+      'SmolVLM2-256M-Video-Instruct',
+      'SmolVLM2-500M-Video-Instruct',
+      'FastVLM-0.5B',
+      'Florence-2-base-ft',
+      'Florence-2-large-ft',
+      'SmolVLM-test-tiny',
+    ]);
     expect(served[0]).toMatchObject({ builtIn: true, details: ['low', 'auto'], source: { kind: 'origin', baseUrl: '/models/shapes-demo/' }, files: [{ path: 'config.json', size: 1 }] });
     expect(mergeRegistry([]).map((m) => m.id)).not.toContain('shapes-demo');
   });
@@ -102,5 +116,38 @@ describe('registry', () => {
       expect(() => planDevices(q8Only, ['webgpu', 'wasm'], false, 'auto', 'q8')).toThrow(/q8 does not run on webgpu/);
       expect(() => planDevices(q8Only, ['webgpu'], false, 'auto')).toThrow(/No published format/);
     });
+  });
+});
+
+describe('families in the load plan', () => {
+  it('a FastVLM model plans its own sessions and configs, and takes the family defaults when served from the origin', () => {
+    const fastVlm = CURATED_MODELS.find((m) => m.id === 'FastVLM-0.5B')!;
+    const onCpu = filesForDtypes(fastVlm, chooseDtypes(availableDtypes(fastVlm), 'wasm', false));
+    expect(onCpu.files.map((f) => f.path).sort()).toEqual(
+      [...CONFIG_FILES, 'onnx/decoder_model_merged_quantized.onnx', 'onnx/embed_tokens_quantized.onnx', 'onnx/vision_encoder_quantized.onnx'].sort(),
+    );
+    const served = mergeRegistry(parseOriginIndex({ models: [{ id: 'FastVLM-test-tiny', family: 'fastvlm', files: [] }] })).find((m) => m.id === 'FastVLM-test-tiny')!;
+    expect(served).toMatchObject({ family: 'fastvlm', geometry: FAMILY_TRAITS.fastvlm.defaultGeometry, details: ['low'] });
+    // An unknown family in the index is not trusted: the entry falls back to SmolVLM's.
+    expect(parseOriginIndex({ models: [{ id: 'x', family: 'nope', files: [] }] })[0]!.family).toBeUndefined();
+  });
+
+  it("plans an encoder-decoder's four sessions and its own config files (Florence-2: no processor_config.json)", () => {
+    const florence = CURATED_MODELS.find((m) => m.id === 'Florence-2-base-ft')!;
+    const dtypes = chooseDtypes(availableDtypes(florence), 'wasm', false);
+    expect(dtypes).toEqual({ vision_encoder: 'q8', embed_tokens: 'q8', encoder_model: 'q8', decoder_model_merged: 'q8' });
+    const paths = filesForDtypes(florence, dtypes).files.map((f) => f.path);
+    expect(paths).toContain('onnx/encoder_model_quantized.onnx');
+    expect(paths).not.toContain('processor_config.json');
+    expect(paths).toHaveLength(5 + 4);
+    const onGpu = chooseDtypes(availableDtypes(florence), 'webgpu', true);
+    expect(onGpu).toEqual({ vision_encoder: 'fp16', embed_tokens: 'fp16', encoder_model: 'fp16', decoder_model_merged: 'q4f16' });
+  });
+
+  it('chooses formats per session role, only for the sessions the model has, and names a session no family declares', () => {
+    expect(() => chooseDtypes({ image_decoder: ['fp32'] }, 'wasm', false)).toThrow(/No family declares the session image_decoder/);
+    expect(chooseDtypes({ decoder_model_merged: ['q4', 'q8'] }, 'wasm', false)).toEqual({ decoder_model_merged: 'q8' });
+    const known = { vision_encoder: ['fp16', 'q8'], embed_tokens: ['fp16', 'q8'], decoder_model_merged: ['q4f16', 'q8'] } as const;
+    expect(chooseDtypes(known, 'webgpu', true)).toEqual({ vision_encoder: 'fp16', embed_tokens: 'fp16', decoder_model_merged: 'q4f16' });
   });
 });

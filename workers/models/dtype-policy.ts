@@ -4,32 +4,37 @@
  * (MatMulNBits dequantises to fp32); the WASM CPU backend is fastest on q8 (MatMulInteger).
  */
 import { InvalidRequestError } from '../errors.ts';
-import type { Device, Dtype, DtypeMap, LoadOptions, SessionName } from '../protocol.ts';
-import { SESSION_NAMES } from './registry.ts';
+import type { Device, Dtype, DtypeMap, LoadOptions, SessionName, SessionRole } from '../protocol.ts';
+import { sessionRole } from './registry.ts';
 
-type Preferences = Record<SessionName, readonly Dtype[]>;
+type Preferences = Record<SessionRole, readonly Dtype[]>;
 
 /**
- * Best first. The decoder dominates decode time (memory bound), so it gets the smallest format
- * the device runs well; the vision encoder runs once per image and keeps more precision.
+ * Best first, per session role (a family declares its sessions' roles in the registry). The
+ * decoder dominates decode time (memory bound), so it gets the smallest format the device runs
+ * well; the vision encoder, and an encoder-decoder's text encoder, run once per image and keep
+ * more precision.
  */
 export const DTYPE_PREFERENCES: { webgpuF16: Preferences; webgpu: Preferences; wasm: Preferences } = {
   webgpuF16: {
-    vision_encoder: ['fp16', 'q4f16', 'fp32', 'q4'],
-    embed_tokens: ['fp16', 'q4f16', 'fp32'],
-    decoder_model_merged: ['q4f16', 'fp16', 'q4', 'fp32'],
+    vision: ['fp16', 'q4f16', 'fp32', 'q4'],
+    embed: ['fp16', 'q4f16', 'fp32'],
+    encoder: ['fp16', 'q4f16', 'fp32', 'q4'],
+    decoder: ['q4f16', 'fp16', 'q4', 'fp32'],
   },
   webgpu: {
-    vision_encoder: ['fp32', 'q4'],
-    embed_tokens: ['fp32', 'q4'],
-    decoder_model_merged: ['q4', 'fp32'],
+    vision: ['fp32', 'q4'],
+    embed: ['fp32', 'q4'],
+    encoder: ['fp32', 'q4'],
+    decoder: ['q4', 'fp32'],
   },
   wasm: {
-    vision_encoder: ['q8', 'fp32', 'q4'],
-    embed_tokens: ['q8', 'fp32', 'q4'],
+    vision: ['q8', 'fp32', 'q4'],
+    embed: ['q8', 'fp32', 'q4'],
+    encoder: ['q8', 'fp32', 'q4'],
     // q4 (MatMulNBits) measured ~15x slower to decode than q8 or fp32 in ORT-web's WASM build
     // (docs/performance.md), so fp32's larger download is the better fallback.
-    decoder_model_merged: ['q8', 'fp32', 'q4'],
+    decoder: ['q8', 'fp32', 'q4'],
   },
 };
 
@@ -46,6 +51,7 @@ export function dtypesSupported(device: Device, shaderF16: boolean): ReadonlySet
  * unsupported dtype is an error naming what would work.
  */
 export function chooseDtypes(
+  /** Per session of the model (any number), the dtypes it publishes. */
   available: Record<SessionName, readonly Dtype[]>,
   device: Device,
   shaderF16: boolean,
@@ -53,9 +59,8 @@ export function chooseDtypes(
 ): DtypeMap {
   const preferences = device === 'wasm' ? DTYPE_PREFERENCES.wasm : shaderF16 ? DTYPE_PREFERENCES.webgpuF16 : DTYPE_PREFERENCES.webgpu;
   const supported = dtypesSupported(device, shaderF16);
-  const result = {} as DtypeMap;
-  for (const session of SESSION_NAMES) {
-    const published = available[session];
+  const result: DtypeMap = {};
+  for (const [session, published] of Object.entries(available)) {
     const wanted = typeof requested === 'string' ? requested : requested?.[session];
     if (wanted) {
       if (!published.includes(wanted)) {
@@ -71,7 +76,7 @@ export function chooseDtypes(
       result[session] = wanted;
       continue;
     }
-    const choice = preferences[session].find((dtype) => published.includes(dtype) && supported.has(dtype));
+    const choice = preferences[sessionRole(session)].find((dtype) => published.includes(dtype) && supported.has(dtype));
     if (!choice) {
       throw new InvalidRequestError(
         `No published format of ${session} runs on ${device}${device === 'webgpu' && !shaderF16 ? ' without shader-f16' : ''} (published: ${published.join(', ') || 'none'}).`,

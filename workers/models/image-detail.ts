@@ -6,6 +6,8 @@
 import type { Device, ImageDetail, ImageGeometry } from '../protocol.ts';
 
 export const SMOLVLM_GEOMETRY: ImageGeometry = { frameSize: 512, tokensPerFrame: 64, defaultLongestEdge: 2048 };
+/** FastVLM: FastViTHD downsamples a 1024 px frame 64 times, so 16 x 16 = 256 image tokens, whatever the detail. */
+export const FASTVLM_GEOMETRY: ImageGeometry = { frameSize: 1024, tokensPerFrame: 256, defaultLongestEdge: 1024 };
 
 export interface ImagePlan {
   /** Longest edge the processor resizes the image to before splitting. */

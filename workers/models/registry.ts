@@ -4,9 +4,22 @@
  * `npm run test-model` and `npm run fetch-model`). A model present on our origin is loaded from
  * there, never from the Hub. Pure data and functions: the page imports this module too.
  */
-import type { Dtype, DtypeMap, ImageGeometry, ModelEntry, ModelFamilyId, ModelFile, SessionName } from '../protocol.ts';
-import { SMOLVLM_GEOMETRY } from './image-detail.ts';
+import {
+  MODEL_FAMILY_IDS,
+  type Dtype,
+  type DtypeMap,
+  type FamilyCapabilities,
+  type ImageDetail,
+  type ImageGeometry,
+  type ModelEntry,
+  type ModelFamilyId,
+  type ModelFile,
+  type SessionName,
+  type SessionRole,
+} from '../protocol.ts';
+import { FASTVLM_GEOMETRY, SMOLVLM_GEOMETRY } from './image-detail.ts';
 
+/** The sessions of a SmolVLM model (kept for the scripts that fetch and bench SmolVLM files). */
 export const SESSION_NAMES: readonly SessionName[] = ['vision_encoder', 'embed_tokens', 'decoder_model_merged'];
 export const ALL_DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
 
@@ -19,9 +32,6 @@ export const DTYPE_FILE_SUFFIX: Record<Dtype, string> = {
   q4f16: '_q4f16',
 };
 
-/** Most images one user message may carry, per family (the worker enforces it, the page checks first). */
-export const MAX_IMAGES_PER_MESSAGE: Record<ModelFamilyId, number> = { smolvlm: 4 };
-
 /** Files every SmolVLM-format model needs besides ONNX (transformers.js fetches these). */
 export const CONFIG_FILES = [
   'config.json',
@@ -32,21 +42,130 @@ export const CONFIG_FILES = [
   'tokenizer_config.json',
 ] as const;
 
+/** One ONNX session a family loads: its file name stem and what it does. */
+export interface SessionSpec {
+  name: SessionName;
+  role: SessionRole;
+}
+
+/**
+ * What the page and the runtime know of a family without loading anything: its sessions (any
+ * number; the load plan fetches one file per session), the config files transformers.js reads,
+ * and what it can do. The adapter that runs it is workers/families/<id>.ts. Pure data, so the
+ * page can size a download and offer the right controls.
+ */
+export interface FamilyTraits {
+  id: ModelFamilyId;
+  /** For people: "SmolVLM", "FastVLM". */
+  label: string;
+  sessions: readonly SessionSpec[];
+  configFiles: readonly string[];
+  /** Most images one user message may carry (the worker enforces it, the page checks first). */
+  maxImagesPerMessage: number;
+  capabilities: FamilyCapabilities;
+  /** Image geometry of a model of this family that does not state its own. */
+  defaultGeometry: ImageGeometry;
+  /** The image details the family's processor offers (absent: every detail). */
+  details?: readonly ImageDetail[];
+}
+
+/** Vision encoder, token embeddings, decoder with KV cache: the layout of transformers.js' image-text-to-text models. */
+const DECODER_ONLY_SESSIONS: readonly SessionSpec[] = [
+  { name: 'vision_encoder', role: 'vision' },
+  { name: 'embed_tokens', role: 'embed' },
+  { name: 'decoder_model_merged', role: 'decoder' },
+];
+
+const CHAT: FamilyCapabilities = { chat: true, multiTurnKvReuse: true, tasks: false, boxes: false };
+
+/** Florence-2 reads transformers.js' processor maps from preprocessor_config.json: no processor_config.json. */
+const FLORENCE2_CONFIG_FILES = ['config.json', 'generation_config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
+
+/** Florence-2's frame: 768 px, 577 image features (a pooled one and 24 x 24 spatial ones). */
+export const FLORENCE2_GEOMETRY: ImageGeometry = { frameSize: 768, tokensPerFrame: 577, defaultLongestEdge: 768 };
+
+export const FAMILY_TRAITS: Record<ModelFamilyId, FamilyTraits> = {
+  smolvlm: {
+    id: 'smolvlm',
+    label: 'SmolVLM',
+    sessions: DECODER_ONLY_SESSIONS,
+    configFiles: CONFIG_FILES,
+    maxImagesPerMessage: 4,
+    capabilities: CHAT,
+    defaultGeometry: SMOLVLM_GEOMETRY,
+  },
+  // LLaVA-style: one image is one 1024 px frame, laid out where its `<image>` token stands; the
+  // processor (LlavaProcessor) expands a single `<image>` per prompt text, so one per message.
+  fastvlm: {
+    id: 'fastvlm',
+    label: 'FastVLM',
+    sessions: DECODER_ONLY_SESSIONS,
+    configFiles: CONFIG_FILES,
+    maxImagesPerMessage: 1,
+    capabilities: CHAT,
+    defaultGeometry: FASTVLM_GEOMETRY,
+    // One frame whatever the detail: `low` is the only one that describes what it does.
+    details: ['low'],
+  },
+  // Encoder-decoder: the image and the task prompt go through the encoder once per answer, and
+  // the decoder's cache depends on them, so no answer reuses another's. Tasks, not chat.
+  florence2: {
+    id: 'florence2',
+    label: 'Florence-2',
+    sessions: [
+      { name: 'vision_encoder', role: 'vision' },
+      { name: 'embed_tokens', role: 'embed' },
+      { name: 'encoder_model', role: 'encoder' },
+      { name: 'decoder_model_merged', role: 'decoder' },
+    ],
+    configFiles: FLORENCE2_CONFIG_FILES,
+    maxImagesPerMessage: 1,
+    capabilities: { chat: false, multiTurnKvReuse: false, tasks: true, boxes: true },
+    defaultGeometry: FLORENCE2_GEOMETRY,
+    details: ['low'],
+  },
+};
+
+/** Most images one user message may carry, per family (the worker enforces it, the page checks first). */
+export const MAX_IMAGES_PER_MESSAGE = Object.fromEntries(MODEL_FAMILY_IDS.map((id) => [id, FAMILY_TRAITS[id].maxImagesPerMessage])) as Record<ModelFamilyId, number>;
+
+export function isModelFamilyId(value: unknown): value is ModelFamilyId {
+  return typeof value === 'string' && (MODEL_FAMILY_IDS as readonly string[]).includes(value);
+}
+
+/**
+ * The role of a session by its name, as any family declares it: session names are transformers.js'
+ * file stems, the same across families, so the dtype policy can pick per role.
+ */
+export function sessionRole(session: SessionName): SessionRole {
+  for (const traits of Object.values(FAMILY_TRAITS)) {
+    const spec = traits.sessions.find((candidate) => candidate.name === session);
+    if (spec) return spec.role;
+  }
+  throw new Error(`No family declares the session ${session}.`);
+}
+
+/** The session a family runs as its decoder (the one whose KV cache the runtime keeps). */
+export function decoderSessionName(family: ModelFamilyId): SessionName {
+  return FAMILY_TRAITS[family].sessions.find((session) => session.role === 'decoder')!.name;
+}
+
 export function onnxFilePath(session: SessionName, dtype: Dtype): string {
   return `onnx/${session}${DTYPE_FILE_SUFFIX[dtype]}.onnx`;
 }
 
-/** Which dtypes of each session a model publishes, read from its file list. */
-export function availableDtypes(entry: Pick<ModelEntry, 'files'>): Record<SessionName, Dtype[]> {
+/** Which dtypes of each of its family's sessions a model publishes, read from its file list. */
+export function availableDtypes(entry: Pick<ModelEntry, 'files' | 'family'>): Record<SessionName, Dtype[]> {
   const paths = new Set(entry.files.map((file) => file.path));
-  const result = {} as Record<SessionName, Dtype[]>;
-  for (const session of SESSION_NAMES) result[session] = ALL_DTYPES.filter((dtype) => paths.has(onnxFilePath(session, dtype)));
+  const result: Record<SessionName, Dtype[]> = {};
+  for (const { name } of FAMILY_TRAITS[entry.family].sessions) result[name] = ALL_DTYPES.filter((dtype) => paths.has(onnxFilePath(name, dtype)));
   return result;
 }
 
-/** The files loading `entry` with `dtypes` fetches, and their total size. */
+/** The files loading `entry` with `dtypes` fetches (its family's configs and one file per session), and their total size. */
 export function filesForDtypes(entry: ModelEntry, dtypes: DtypeMap): { files: ModelFile[]; bytes: number } {
-  const wanted = new Set<string>([...CONFIG_FILES, ...SESSION_NAMES.map((session) => onnxFilePath(session, dtypes[session]))]);
+  const traits = FAMILY_TRAITS[entry.family];
+  const wanted = new Set<string>([...traits.configFiles, ...traits.sessions.map(({ name }) => onnxFilePath(name, dtypes[name]!))]);
   const files = entry.files.filter((file) => wanted.has(file.path));
   return { files, bytes: files.reduce((sum, file) => sum + file.size, 0) };
 }
@@ -108,11 +227,64 @@ function estimatedFiles(fp32Bytes: Record<SessionName, number>, configs: ModelFi
     const referenceFp32 = reference.get(onnxFilePath(session, 'fp32'))!;
     for (const dtype of ALL_DTYPES) {
       const ratio = reference.get(onnxFilePath(session, dtype))! / referenceFp32;
-      files.push({ path: onnxFilePath(session, dtype), size: Math.round(fp32Bytes[session] * ratio) });
+      files.push({ path: onnxFilePath(session, dtype), size: Math.round(fp32Bytes[session]! * ratio) });
     }
   }
   return files;
 }
+
+/**
+ * onnx-community/FastVLM-0.5B-ONNX as its Hub listing shows it (onnx/ at commit 05e9737). The
+ * listing gives sizes in MB only, so sizes are marked as estimates (the store then checks the
+ * digest, not the byte count); the one sha256 recorded is the LFS pointer of a file last written
+ * by that commit. Files the listing does not show are estimated from the parameter counts
+ * (FastViTHD ~125M, Qwen2 embeddings 151936 x 896). The store takes other files' digests from
+ * the Hub's `x-linked-etag`.
+ */
+const FASTVLM_05B_ONNX: ModelFile[] = [
+  { path: 'onnx/decoder_model_merged.onnx', size: 1_980_000_000 },
+  { path: 'onnx/decoder_model_merged_fp16.onnx', size: 992_000_000 },
+  { path: 'onnx/decoder_model_merged_q4.onnx', size: 317_000_000 },
+  { path: 'onnx/decoder_model_merged_q4f16.onnx', size: 282_000_000 },
+  { path: 'onnx/decoder_model_merged_quantized.onnx', size: 503_000_000 },
+  { path: 'onnx/embed_tokens.onnx', size: 544_000_000 },
+  { path: 'onnx/embed_tokens_fp16.onnx', size: 272_000_000 },
+  { path: 'onnx/embed_tokens_q4f16.onnx', size: 272_000_000 },
+  { path: 'onnx/embed_tokens_quantized.onnx', size: 136_000_000 },
+  { path: 'onnx/vision_encoder.onnx', size: 505_000_000 },
+  { path: 'onnx/vision_encoder_fp16.onnx', size: 253_000_000 },
+  { path: 'onnx/vision_encoder_q4.onnx', size: 505_000_000, sha256: '596db77eade9ef2373f13a7142cef52c64ee18effcf7555a82e89d657be9ffff' },
+  { path: 'onnx/vision_encoder_q4f16.onnx', size: 253_000_000 },
+  { path: 'onnx/vision_encoder_quantized.onnx', size: 223_000_000 },
+];
+
+/** Config and tokenizer files of FastVLM-0.5B-ONNX (the listing's sizes). */
+const FASTVLM_05B_CONFIGS: ModelFile[] = [
+  { path: 'config.json', size: 1330 },
+  { path: 'generation_config.json', size: 121 },
+  { path: 'preprocessor_config.json', size: 466 },
+  { path: 'processor_config.json', size: 133 },
+  { path: 'tokenizer.json', size: 11_400_000 },
+  { path: 'tokenizer_config.json', size: 1530 },
+];
+
+/**
+ * Per-dtype sizes from fp32 sizes, for models whose listing gives only some files: ratios of the
+ * SmolVLM-256M files (fp16 half, q8 about a quarter, 4-bit about a fifth).
+ */
+function scaledDtypeFiles(fp32Bytes: Record<SessionName, number>): ModelFile[] {
+  const ratio: Record<Dtype, number> = { fp32: 1, fp16: 0.5, q8: 0.26, q4: 0.2, q4f16: 0.15 };
+  return Object.entries(fp32Bytes).flatMap(([session, bytes]) => ALL_DTYPES.map((dtype) => ({ path: onnxFilePath(session, dtype), size: Math.round(bytes * ratio[dtype]) })));
+}
+
+/** Config and tokenizer files of the Florence-2 exports (sizes rounded from the listing). */
+const FLORENCE2_CONFIGS: ModelFile[] = [
+  { path: 'config.json', size: 5630 },
+  { path: 'generation_config.json', size: 300 },
+  { path: 'preprocessor_config.json', size: 2500 },
+  { path: 'tokenizer.json', size: 2_300_000 },
+  { path: 'tokenizer_config.json', size: 34_000 },
+];
 
 /**
  * The model that ships with the app: a small SmolVLM-format model trained here on generated
@@ -217,6 +389,44 @@ export const CURATED_MODELS: readonly ModelEntry[] = [
     sizesAreEstimates: true,
     video: 'trained',
   },
+  {
+    id: 'FastVLM-0.5B',
+    name: 'FastVLM 0.5B',
+    family: 'fastvlm',
+    source: { kind: 'hub', repo: 'onnx-community/FastVLM-0.5B-ONNX', revision: 'main' },
+    description: "Apple's FastVLM: one 1024 px frame of 256 image tokens, built for a fast first token.",
+    contextLength: 8192,
+    geometry: FASTVLM_GEOMETRY,
+    details: FAMILY_TRAITS.fastvlm.details,
+    files: [...FASTVLM_05B_CONFIGS, ...FASTVLM_05B_ONNX],
+    sizesAreEstimates: true,
+  },
+  {
+    id: 'Florence-2-base-ft',
+    name: 'Florence-2 base',
+    family: 'florence2',
+    source: { kind: 'hub', repo: 'onnx-community/Florence-2-base-ft', revision: 'main' },
+    description: 'Reads text, finds and boxes objects, captions: tasks, not chat.',
+    contextLength: 1024,
+    geometry: FLORENCE2_GEOMETRY,
+    details: ['low'],
+    // fp32 files of the listing (onnx/ at 1e91efa); the other formats scaled from them.
+    files: [...FLORENCE2_CONFIGS, ...scaledDtypeFiles({ vision_encoder: 367e6, embed_tokens: 158e6, encoder_model: 173e6, decoder_model_merged: 388e6 })],
+    sizesAreEstimates: true,
+  },
+  {
+    id: 'Florence-2-large-ft',
+    name: 'Florence-2 large',
+    family: 'florence2',
+    source: { kind: 'hub', repo: 'onnx-community/Florence-2-large-ft', revision: 'main' },
+    description: 'The larger Florence-2: better boxes and text, about three times the download.',
+    contextLength: 1024,
+    geometry: FLORENCE2_GEOMETRY,
+    details: ['low'],
+    // Estimated from parameter counts: DaViT ~360M, BART-large embeddings 51289 x 1024, 12 + 12 layers.
+    files: [...FLORENCE2_CONFIGS, ...scaledDtypeFiles({ vision_encoder: 1440e6, embed_tokens: 210e6, encoder_model: 610e6, decoder_model_merged: 820e6 })],
+    sizesAreEstimates: true,
+  },
 ];
 
 export const DEFAULT_MODEL_ID = 'SmolVLM-256M-Instruct';
@@ -247,7 +457,7 @@ export function parseOriginIndex(json: unknown): OriginModelListing[] {
     listings.push({
       id: item.id,
       name: typeof item.name === 'string' ? item.name : undefined,
-      family: item.family === 'smolvlm' ? 'smolvlm' : undefined,
+      family: isModelFamilyId(item.family) ? item.family : undefined,
       contextLength: typeof item.contextLength === 'number' ? item.contextLength : undefined,
       description: typeof item.description === 'string' ? item.description : undefined,
       geometry: item.geometry as ImageGeometry | undefined,
@@ -267,15 +477,17 @@ export function mergeRegistry(originModels: readonly OriginModelListing[], origi
   for (const listing of originModels) {
     const curated = byId.get(listing.id);
     byId.delete(listing.id);
+    const family = listing.family ?? curated?.family ?? 'smolvlm';
     merged.push({
       ...curated,
       id: listing.id,
       name: listing.name ?? curated?.name ?? listing.id,
-      family: listing.family ?? curated?.family ?? 'smolvlm',
+      family,
       source: { kind: 'origin', baseUrl: `${origin}${listing.id}/` },
       description: listing.description ?? curated?.description ?? 'Served from this site.',
       contextLength: listing.contextLength ?? curated?.contextLength ?? 2048,
-      geometry: listing.geometry ?? curated?.geometry ?? SMOLVLM_GEOMETRY,
+      geometry: listing.geometry ?? curated?.geometry ?? FAMILY_TRAITS[family].defaultGeometry,
+      ...(curated?.details ?? FAMILY_TRAITS[family].details ? { details: curated?.details ?? FAMILY_TRAITS[family].details } : {}),
       files: listing.files,
       sizesAreEstimates: false,
     });

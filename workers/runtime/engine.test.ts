@@ -6,7 +6,7 @@ import { Tensor } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
 import { ContextOverflowError, GenerationBusyError, InvalidLogitsError, InvalidRequestError, ModelDownloadError, ModelLoadError, ModelNotLoadedError, WebGpuUnavailableError } from '../errors.ts';
 import type { LoadedModel, PreparedPrompt, VlmFamily } from '../families/family.ts';
-import { mergeRegistry } from '../models/registry.ts';
+import { FAMILY_TRAITS, mergeRegistry } from '../models/registry.ts';
 import type { ChatTurn, Device, GenerateOptions, LoadProgress, WebGpuCapabilities } from '../protocol.ts';
 import { VlmEngine } from './engine.ts';
 import type { OrtSession, OrtTensor } from './ort-types.ts';
@@ -34,16 +34,30 @@ interface FakeOptions {
   failOnRun?: { run: number; error: Error };
   /** Makes the decoder's logits NaN from this call on (as fp16 weights do on some GPUs). */
   nanFromRun?: number;
+  /**
+   * An encoder-decoder family (Florence-2's shape): an `encode` step per answer whose output every
+   * decoder step must receive, and no multi-turn KV reuse.
+   */
+  encoderDecoder?: boolean;
 }
 
 function fakeFamily(options: FakeOptions = {}) {
-  const calls = { decoderRuns: 0, loads: [] as Device[] };
+  const calls = { decoderRuns: 0, loads: [] as Device[], encodes: 0, encoderStates: [] as (number | undefined)[], cacheBranches: [] as (boolean | undefined)[] };
   const decoder = {
-    inputNames: ['inputs_embeds', 'attention_mask', 'position_ids', 'past_key_values.0.key', 'past_key_values.0.value'],
+    inputNames: [
+      'inputs_embeds',
+      'attention_mask',
+      'position_ids',
+      'past_key_values.0.key',
+      'past_key_values.0.value',
+      ...(options.encoderDecoder ? ['encoder_hidden_states', 'use_cache_branch'] : []),
+    ],
     inputMetadata: ['key', 'value'].map((kind) => ({ name: `past_key_values.0.${kind}`, isTensor: true, type: 'float32', shape: ['batch_size', 1, 'past_sequence_length', 1] })),
     async run(feeds: Record<string, OrtTensor>) {
       const run = calls.decoderRuns++;
       if (options.failOnRun?.run === run) throw options.failOnRun.error;
+      calls.encoderStates.push((feeds['encoder_hidden_states']?.data as Float32Array | undefined)?.[0]);
+      calls.cacheBranches.push((feeds['use_cache_branch']?.data as Uint8Array | boolean[] | undefined)?.[0] === undefined ? undefined : Boolean(feeds['use_cache_branch']!.data[0]));
       const embeds = feeds['inputs_embeds']!.data as Float32Array;
       const fed = embeds.length;
       const total = feeds['attention_mask']!.dims[1]!;
@@ -56,7 +70,19 @@ function fakeFamily(options: FakeOptions = {}) {
     },
   } as unknown as OrtSession;
   const family: VlmFamily = {
-    maxImagesPerMessage: 1,
+    traits: {
+      ...FAMILY_TRAITS.smolvlm,
+      maxImagesPerMessage: 1,
+      capabilities: { ...FAMILY_TRAITS.smolvlm.capabilities, multiTurnKvReuse: !options.encoderDecoder },
+    },
+    ...(options.encoderDecoder
+      ? {
+          // Each answer's encoder output is a new number: a decoder step fed an older one shows.
+          async encode() {
+            return { encoder_hidden_states: tensor(Float32Array.of(100 + calls.encodes++), [1, 1, 1]) };
+          },
+        }
+      : {}),
     async load(loading, { device, dtype }, onProgress: (progress: LoadProgress) => void): Promise<LoadedModel> {
       calls.loads.push(device);
       const failure = options.loadFailures?.[device];
@@ -258,5 +284,38 @@ describe('VlmEngine generate', () => {
     const result = await engine.generate(question, greedy(100), () => undefined);
     expect(result).toMatchObject({ finishReason: 'error', tokenIds: [], error: { name: 'GpuDeviceLostError' } });
     await expect(engine.generate(question, greedy(2), () => undefined)).rejects.toThrow(/The GPU was lost/);
+  });
+});
+
+describe('VlmEngine with an encoder-decoder family', () => {
+  it('runs the encoder once per answer, feeds its output to every decoder step, and prefills every answer afresh', async () => {
+    const { engine, calls } = engineWith(noGpu, { encoderDecoder: true });
+    await engine.load('counting', {}, () => undefined);
+    expect(calls.encodes).toBe(1); // the warm-up
+    const runsBefore = calls.decoderRuns;
+    const first = await engine.generate(question, greedy(3), () => undefined);
+    expect(first).toMatchObject({ finishReason: 'length', tokenIds: [4, 5, 6] });
+    // Prefill + two decoding steps, all with this answer's encoder output; the cache branch is
+    // taken from the first decoding step on.
+    expect(calls.encoderStates.slice(runsBefore)).toEqual([101, 101, 101]);
+    expect(calls.cacheBranches.slice(runsBefore)).toEqual([false, true, true]);
+
+    const again = await engine.generate(question, greedy(3), () => undefined);
+    // No multi-turn KV reuse: nothing comes from the cache, the encoder runs again.
+    expect(again.timings.reusedPromptTokens).toBe(0);
+    expect(again.tokenIds).toEqual(first.tokenIds);
+    expect(calls.encodes).toBe(3);
+    expect(calls.encoderStates.slice(runsBefore + 3)).toEqual([102, 102, 102]);
+    expect(calls.cacheBranches.slice(runsBefore + 3)).toEqual([false, true, true]);
+  });
+
+  it('a decoder-only family reuses the cache for the same question', async () => {
+    const { engine, calls } = engineWith(noGpu);
+    await engine.load('counting', {}, () => undefined);
+    await engine.generate(question, greedy(3), () => undefined);
+    const again = await engine.generate(question, greedy(3), () => undefined);
+    expect(again.timings.reusedPromptTokens).toBe(3);
+    expect(calls.encodes).toBe(0);
+    expect(calls.encoderStates.every((state) => state === undefined)).toBe(true);
   });
 });

@@ -3,8 +3,10 @@
  * on the best device (WebGPU, falling back to WASM with the reason), runs one generation at a time
  * with a KV cache reused across turns, streams text, and frees every session and GPU buffer on
  * unload. A generation runs in steps: prepare (images and prompt), prefill, decode, finish.
- * Family-specific work (prompt layout, image encoding) lives in workers/families; what the engine
- * needs from the browser comes in through EngineDeps, so it is unit tested with fakes.
+ * Family-specific work (prompt layout, image encoding, an encoder-decoder's encoder) lives in
+ * workers/families; the engine asks a family only what its traits say it does (a family without
+ * multi-turn KV reuse is prefilled afresh every answer). What the engine needs from the browser
+ * comes in through EngineDeps, so it is unit tested with fakes.
  */
 import { env, Tensor } from '@huggingface/transformers';
 import {
@@ -20,9 +22,9 @@ import {
   isModelFileError,
 } from '../errors.ts';
 import { familyFor } from '../families/index.ts';
-import type { EmbedTimings, LoadedModel, PreparedPrompt, PromptMemory, VlmFamily } from '../families/family.ts';
+import type { EmbedTimings, EncoderFeeds, LoadedModel, PreparedPrompt, PromptMemory, VlmFamily } from '../families/family.ts';
 import { planLoad } from '../models/load-plan.ts';
-import { fetchOriginIndex, mergeRegistry } from '../models/registry.ts';
+import { decoderSessionName, fetchOriginIndex, mergeRegistry } from '../models/registry.ts';
 import {
   IMAGE_DETAILS,
   type Capabilities,
@@ -49,7 +51,7 @@ import { GenerationRun } from './generation-run.ts';
 import { ImageStore } from './image-store.ts';
 import { KvCache } from './kv-cache.ts';
 import { configureOnnxRuntime, configuredWasmThreads, defaultWasmThreads } from './ort-env.ts';
-import type { OrtTensor } from './ort-types.ts';
+import { disposeTensors, type OrtTensor } from './ort-types.ts';
 import { createRandom, pickNextToken } from './sampling.ts';
 import { yieldToEventLoop } from './yield.ts';
 
@@ -137,6 +139,8 @@ export class VlmEngine implements VlmWorkerApi {
   readonly #memory: PromptMemory = { answerIds: (text) => this.#answers.get(text) };
   /** Work ahead of Enter: the one running (if any), its ticket, and what it left in the cache. */
   #preparing: Promise<PrepareResult> | null = null;
+  /** What an encoder-decoder family's encoder gave the running answer's decoder steps (empty otherwise). */
+  #encoderFeeds: EncoderFeeds = {};
   #prepareTicket = 0;
   #prepared: PreparedAhead | null = null;
   #running = false;
@@ -208,10 +212,16 @@ export class VlmEngine implements VlmWorkerApi {
   async #warmUp(model: LoadedModel, family: VlmFamily): Promise<void> {
     const cache = new KvCache(model.decoder);
     const prompt: PreparedPrompt = { ids: [model.eosTokenIds[0] ?? 0], images: [], imageTokens: 0 };
-    const embeds = await family.embed(model, prompt, 0, noEmbedTimings(), this.#features, this.#pixelsOf);
-    const outputs = await this.#runDecoder(model, cache, embeds, 1);
-    cache.update(outputs, prompt.ids);
-    cache.clear();
+    const timings = noEmbedTimings();
+    try {
+      this.#encoderFeeds = (await family.encode?.(model, prompt, timings, this.#pixelsOf)) ?? {};
+      const embeds = await family.embed(model, prompt, 0, timings, this.#features, this.#pixelsOf);
+      const outputs = await this.#runDecoder(model, cache, embeds, 1);
+      cache.update(outputs, prompt.ids);
+    } finally {
+      cache.clear();
+      this.#releaseEncoderFeeds();
+    }
   }
 
   async #watchGpuDevice(model: LoadedModel): Promise<void> {
@@ -248,9 +258,13 @@ export class VlmEngine implements VlmWorkerApi {
     const positions = new Tensor('int64', BigInt64Array.from({ length: newTokens }, (_, i) => BigInt(cache.length + i)), [1, newTokens]);
     const feeds: Record<string, OrtTensor> = {
       ...cache.feeds(),
+      ...this.#encoderFeeds,
       inputs_embeds: embeds,
       attention_mask: attentionMask.ort_tensor as OrtTensor,
       position_ids: positions.ort_tensor as OrtTensor,
+      // Merged decoders of encoder-decoder exports pick their branch from this: the first step
+      // computes the cross-attention keys/values, later steps reuse them from the cache.
+      use_cache_branch: new Tensor('bool', [cache.length > 0], [1]).ort_tensor as OrtTensor,
     };
     const needed = Object.fromEntries(model.decoder.inputNames.filter((name) => name in feeds).map((name) => [name, feeds[name]!]));
     return (await model.decoder.run(needed)) as DecoderOutputs;
@@ -301,15 +315,27 @@ export class VlmEngine implements VlmWorkerApi {
       const outputs = await this.#prefill(loaded, run, prepared);
       const result = await run.finish(await this.#decode(loaded, run, prepared, outputs, options));
       if (!continuing) this.#answers.remember(result.text, result.tokenIds);
-      return result;
+      return this.#withRegions(loaded, prepared, result);
     } catch (error) {
       // Nothing ran: the cache is intact for the retry with the pixels.
       if (error instanceof ImagePixelsNeededError) throw error;
       return await this.#fail(loaded, run, error);
     } finally {
+      this.#releaseEncoderFeeds();
       this.#running = false;
       this.#interruptRequested = false;
     }
+  }
+
+  /** The task the prompt ran and, for a family that answers with boxes, where they are. */
+  #withRegions({ model, family }: Loaded, { prompt }: PreparedRun, result: GenerateResult): GenerateResult {
+    const regions = family.regions?.(model, prompt, result.tokenIds);
+    return { ...result, ...(prompt.task ? { task: prompt.task } : {}), ...(regions ? { regions } : {}) };
+  }
+
+  #releaseEncoderFeeds(): void {
+    disposeTensors(Object.values(this.#encoderFeeds));
+    this.#encoderFeeds = {};
   }
 
   /**
@@ -323,7 +349,8 @@ export class VlmEngine implements VlmWorkerApi {
     const ticket = ++this.#prepareTicket;
     await this.#preparing?.catch(() => undefined);
     if (ticket !== this.#prepareTicket) return prepareResult('superseded');
-    if (!this.#loaded || this.#running || this.#gpuLost) return prepareResult('skipped');
+    // A family that prefills every answer afresh (an encoder-decoder) has nothing to keep ahead.
+    if (!this.#loaded || this.#running || this.#gpuLost || !kvReuseOf(this.#loaded.family) || !this.#loaded.family.encodeImage) return prepareResult('skipped');
     const work = this.#prepareAhead(this.#loaded, ticket, conversation, detail);
     this.#preparing = work;
     try {
@@ -369,7 +396,7 @@ export class VlmEngine implements VlmWorkerApi {
       for (const image of toEncode) {
         const stop = await stopped();
         if (stop) return prepareResult(stop, 0, timings.imagesEncoded);
-        await family.encodeImage(model, image, this.#features, timings, this.#pixelsOf);
+        await family.encodeImage!(model, image, this.#features, timings, this.#pixelsOf);
       }
       const stop = await stopped();
       if (stop) return prepareResult(stop, 0, timings.imagesEncoded);
@@ -417,8 +444,13 @@ export class VlmEngine implements VlmWorkerApi {
     const prompt = family.preparePrompt(model, conversation, this.#images.map, options.detail, this.#memory);
     // Images neither the KV cache nor the feature store covers are encoded: their pixels must be
     // here. If some were dropped, ask for them now, before the cache or anything else is touched.
-    const reuse = cache.reusablePrefix(prompt);
-    const missing = this.#images.missingPixels(prompt.images.filter((image) => image.endImageToken > reuse && !this.#features.has(image.key)).map((image) => image.id));
+    // A family whose decoder cache depends on more than the prompt ids (an encoder-decoder) reuses
+    // nothing, and its encoder takes every image's pixels.
+    const kvReuse = family.traits.capabilities.multiTurnKvReuse;
+    const reuse = kvReuse ? cache.reusablePrefix(prompt) : 0;
+    const missing = this.#images.missingPixels(
+      prompt.images.filter((image) => !kvReuse || (image.endImageToken > reuse && !this.#features.has(image.key))).map((image) => image.id),
+    );
     if (missing.length) {
       throw new ImagePixelsNeededError(`The worker needs the pixels of ${missing.length === 1 ? 'an image' : `${missing.length} images`} again (${missing.join(', ')}).`, {
         images: [...new Set(missing)],
@@ -441,11 +473,13 @@ export class VlmEngine implements VlmWorkerApi {
     run.timings.reusedPromptTokens = reuse;
     const started = performance.now();
     const embedTimings: EmbedTimings = { imagePreprocessMs: imageDecodeMs, visionEncodeMs: 0, imagesEncoded: 0 };
+    if (family.encode) this.#encoderFeeds = await family.encode(model, prompt, embedTimings, this.#pixelsOf);
     const embeds = await family.embed(model, prompt, reuse, embedTimings, this.#features, this.#pixelsOf);
     const outputs = await this.#runDecoder(model, cache, embeds, prompt.ids.length - reuse);
     cache.update(outputs, prompt.ids.slice(reuse), prompt);
-    // Their features are in the cache now: the pixels are only needed again if it is cut before them.
-    this.#images.dropPixels(prompt.images.map((image) => image.id));
+    // Their features are in the cache now: the pixels are only needed again if it is cut before
+    // them. A family without KV reuse encodes them again for the next answer: they stay.
+    if (kvReuseOf(family)) this.#images.dropPixels(prompt.images.map((image) => image.id));
     Object.assign(run.timings, embedTimings);
     // The prefill proper: token embeddings and the decoder, without the image work inside `embed`.
     run.timings.prefillMs = performance.now() - started - (embedTimings.imagePreprocessMs - imageDecodeMs) - embedTimings.visionEncodeMs;
@@ -542,6 +576,10 @@ export class VlmEngine implements VlmWorkerApi {
   }
 }
 
+function kvReuseOf(family: VlmFamily): boolean {
+  return family.traits.capabilities.multiTurnKvReuse;
+}
+
 function prepareResult(outcome: PrepareResult['outcome'], preparedTokens = 0, imagesEncoded = 0, message?: string): PrepareResult {
   return { outcome, preparedTokens, imagesEncoded, ...(message ? { message } : {}) };
 }
@@ -556,7 +594,7 @@ function disposeOutputs(outputs: DecoderOutputs, ...names: string[]): void {
  * NaN), so the answer stops with the reason and the way out.
  */
 function invalidLogits(model: LoadedModel): InvalidLogitsError {
-  const dtype = model.dtype.decoder_model_merged;
+  const dtype = model.dtype[decoderSessionName(model.entry.family)]!;
   const cure = model.device === 'webgpu' ? 'Reload the model on WASM (CPU)' + (dtype === 'fp32' ? '' : ' or with fp32 weights') : 'Reload the model with other weights (fp32)';
   return new InvalidLogitsError(
     `The model computed invalid numbers (NaN or infinity) on ${model.device === 'webgpu' ? 'WebGPU' : 'WASM'} with ${dtype} weights, so the answer stopped. ` +

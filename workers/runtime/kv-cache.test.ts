@@ -60,4 +60,19 @@ describe('KvCache', () => {
     expect(cache.length).toBe(0);
     expect(cache.feeds()['past_key_values.0.key']!.dims).toEqual([1, 2, 0, 3]);
   });
+
+  it("keeps an encoder-decoder's cross-attention entries from the first step; the self-attention ones move on", () => {
+    const cache = new KvCache(decoder);
+    const step = (length: number, encoderLength: number, offset: number): Record<string, OrtTensor> => ({
+      ...present(length),
+      'present.0.encoder.key': new Tensor('float32', new Float32Array(2 * encoderLength * 3).fill(offset), [1, 2, encoderLength, 3]).ort_tensor as OrtTensor,
+    });
+    cache.update(step(1, 7, 1), [2]);
+    // A merged decoder's cache branch outputs an empty placeholder for the encoder entries.
+    cache.update(step(2, 0, 2), [5]);
+    const feeds = cache.feeds();
+    expect(feeds['past_key_values.0.encoder.key']!.dims).toEqual([1, 2, 7, 3]);
+    expect((feeds['past_key_values.0.encoder.key']!.data as Float32Array)[0]).toBe(1);
+    expect(feeds['past_key_values.0.key']!.dims).toEqual([1, 2, 2, 3]);
+  });
 });

@@ -63,13 +63,28 @@ export class KvCache {
     return feeds;
   }
 
-  /** Takes the decoder's `present.*` outputs as the new cache, releasing the old one. */
+  /**
+   * Takes the decoder's `present.*` outputs as the new cache, releasing the old one. An
+   * encoder-decoder's cross-attention entries (`present.N.encoder.*`) are computed by the first
+   * step only; a merged decoder's later steps output placeholders for them, so the first ones are
+   * kept (as transformers.js does).
+   */
   update(outputs: Record<string, OrtTensor>, fedIds: readonly number[], prompt?: PreparedPrompt): void {
     const next = new Map<string, OrtTensor>();
+    const kept = new Set<OrtTensor>();
     for (const [name, tensor] of Object.entries(outputs)) {
-      if (name.startsWith(PRESENT_PREFIX)) next.set(PAST_PREFIX + name.slice(PRESENT_PREFIX.length), tensor);
+      if (!name.startsWith(PRESENT_PREFIX)) continue;
+      const pastName = PAST_PREFIX + name.slice(PRESENT_PREFIX.length);
+      const crossAttention = this.past?.get(pastName);
+      if (crossAttention && name.includes('.encoder.')) {
+        disposeTensors([tensor]);
+        kept.add(crossAttention);
+        next.set(pastName, crossAttention);
+      } else {
+        next.set(pastName, tensor);
+      }
     }
-    if (this.past) disposeTensors(this.past.values());
+    if (this.past) disposeTensors([...this.past.values()].filter((tensor) => !kept.has(tensor)));
     this.past = next;
     const start = this.ids.length;
     this.ids.push(...fedIds);

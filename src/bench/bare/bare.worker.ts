@@ -15,6 +15,8 @@ import {
   type Processor,
 } from '@huggingface/transformers';
 import type { DetailPlan } from '../core/types.ts';
+import { closestTask, taskPrompt } from '../../../workers/models/florence2-tasks.ts';
+import type { ModelFamilyId } from '../../../workers/protocol.ts';
 
 // ONNX Runtime creates its WASM memory when the first session is made; keep a handle on it.
 const wasmMemories: WebAssembly.Memory[] = [];
@@ -34,6 +36,7 @@ interface Loaded {
   model: PreTrainedModel & { sessions: Record<string, Session> };
   processor: Processor;
   visionMs: number;
+  family: ModelFamilyId;
 }
 
 export type BareSource = { kind: 'origin'; baseUrl: string } | { kind: 'hub'; repo: string; revision: string };
@@ -41,6 +44,8 @@ export type BareSource = { kind: 'origin'; baseUrl: string } | { kind: 'hub'; re
 export interface BareLoadOptions {
   source: BareSource;
   modelId: string;
+  /** How its processor is called (each family's documented transformers.js usage). */
+  family: ModelFamilyId;
   device: 'wasm' | 'webgpu';
   threads: number;
   dtype: Record<string, string>;
@@ -76,6 +81,32 @@ class TimingStreamer extends BaseStreamer {
   override end(): void {}
 }
 
+type Inputs = Record<string, { dims: number[] }>;
+
+/** What a person following each family's model card would pass to generate(). */
+async function processorInputs({ processor, family }: Loaded, raw: RawImage, prompt: string, plan: DetailPlan): Promise<Inputs> {
+  const call = processor as unknown as (...args: unknown[]) => Promise<Inputs>;
+  if (family === 'fastvlm') {
+    const text = processor.apply_chat_template([{ role: 'user', content: `<image>${prompt}` }] as never, { add_generation_prompt: true }) as string;
+    return call(raw, text, { add_special_tokens: false });
+  }
+  if (family === 'florence2') {
+    // A plain question becomes the task closest to it, as the app does.
+    const { task, input } = closestTask(prompt);
+    return call(raw, taskPrompt(task, input));
+  }
+  const messages = [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: prompt }] }];
+  const text = processor.apply_chat_template(messages as never, { add_generation_prompt: true }) as string;
+  const imageProcessor = (processor as unknown as { image_processor: { size: { longest_edge: number } } }).image_processor;
+  const savedSize = imageProcessor.size;
+  imageProcessor.size = { ...savedSize, longest_edge: plan.longestEdge };
+  try {
+    return await call(text, [raw], { do_image_splitting: plan.split });
+  } finally {
+    imageProcessor.size = savedSize;
+  }
+}
+
 const api = {
   async load(options: BareLoadOptions): Promise<{ kvBytesPerPosition: number }> {
     const onnx = env.backends.onnx;
@@ -105,7 +136,7 @@ const api = {
       device: options.device,
       dtype: options.dtype as never,
     })) as Loaded['model'];
-    const state: Loaded = { model, processor, visionMs: 0 };
+    const state: Loaded = { model, processor, visionMs: 0, family: options.family };
     const sessions = model.sessions as Record<string, Session>;
     const vision = sessions['vision_encoder']!;
     const run = vision.run.bind(vision);
@@ -119,41 +150,40 @@ const api = {
     };
     loaded = state;
 
-    const text = (model.config as unknown as { text_config: Record<string, number> }).text_config;
-    const headDim = text['head_dim'] ?? text['hidden_size']! / text['num_attention_heads']!;
+    // SmolVLM nests the decoder's config, FastVLM (llava_qwen2) does not, Florence-2 names it BART's way.
+    const config = model.config as unknown as Record<string, number> & { text_config?: Record<string, number> };
+    const text = config.text_config ?? config;
+    const layers = text['num_hidden_layers'] ?? text['decoder_layers']!;
+    const kvHeads = text['num_key_value_heads'] ?? text['decoder_attention_heads']!;
+    const headDim = text['head_dim'] ?? (text['hidden_size'] ?? text['d_model']!) / (text['num_attention_heads'] ?? text['decoder_attention_heads']!);
     const pastType = sessions['decoder_model_merged']?.inputMetadata?.find((input) => input.name.startsWith('past_key_values'))?.type;
     const elementBytes = pastType === 'float16' ? 2 : 4;
-    return { kvBytesPerPosition: 2 * text['num_hidden_layers']! * text['num_key_value_heads']! * headDim * elementBytes };
+    return { kvBytesPerPosition: 2 * layers * kvHeads * headDim * elementBytes };
   },
 
   async generate(image: Blob, prompt: string, plan: DetailPlan, maxNewTokens: number): Promise<BareAnswer> {
     if (!loaded) throw new Error('Load a model first.');
-    const { model, processor } = loaded;
+    const { model } = loaded;
     const started = performance.now();
     const raw = await RawImage.fromBlob(image);
-    const messages = [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: prompt }] }];
-    const text = processor.apply_chat_template(messages as never, { add_generation_prompt: true }) as string;
-    const imageProcessor = (processor as unknown as { image_processor: { size: { longest_edge: number } } }).image_processor;
-    const savedSize = imageProcessor.size;
-    imageProcessor.size = { ...savedSize, longest_edge: plan.longestEdge };
-    let inputs: Record<string, { dims: number[] }>;
-    try {
-      inputs = await (processor as unknown as (t: string, i: RawImage[], o: object) => Promise<Record<string, { dims: number[] }>>)(text, [raw], {
-        do_image_splitting: plan.split,
-      });
-    } finally {
-      imageProcessor.size = savedSize;
-    }
+    const inputs = await processorInputs(loaded, raw, prompt, plan);
     const preprocessed = performance.now();
     loaded.visionMs = 0;
     const tokenTimesMs: number[] = [];
     const tokenIds: number[] = [];
+    // Florence-2's generation config forces its first token (<s>) and, at the length limit, the
+    // last (</s>): neither is the model's choice, and the app feeds the first as prompt. Leave
+    // both out so the answers compare token for token; the first chosen token is the TTFT.
+    const forced = loaded.family === 'florence2' ? 1 : 0;
+    let streamed = 0;
     const streamer = new TimingStreamer((id) => {
+      if (streamed++ < forced || tokenIds.length >= maxNewTokens) return;
       tokenTimesMs.push(performance.now() - started);
       tokenIds.push(id);
     });
-    await model.generate({ ...(inputs as object), max_new_tokens: maxNewTokens, do_sample: false, streamer } as never);
-    const frames = inputs['pixel_values']!.dims[1]!;
+    await model.generate({ ...(inputs as object), max_new_tokens: maxNewTokens + 2 * forced, do_sample: false, streamer } as never);
+    // SmolVLM's pixel_values are [batch, frames, 3, h, w]; the others' [batch, 3, h, w], one frame.
+    const frames = loaded.family === 'smolvlm' ? inputs['pixel_values']!.dims[1]! : 1;
     const firstToken = tokenTimesMs[0] ?? Number.NaN;
     return {
       promptTokens: inputs['input_ids']!.dims.at(-1)!,

@@ -86,7 +86,7 @@ export function bareDriver(context: DriverContext, dtype: DtypeMap): PathDriver 
     async load() {
       bare?.dispose();
       bare = new BarePath();
-      const loaded = await bare.load({ source: bareSource(entry), modelId: entry.id, device, threads, dtype });
+      const loaded = await bare.load({ source: bareSource(entry), modelId: entry.id, family: entry.family, device, threads, dtype });
       kv = loaded.kvBytesPerPosition;
       return { ms: loaded.ms, dtype, wasmThreads: device === 'wasm' && crossOriginIsolated ? threads : 1 };
     },

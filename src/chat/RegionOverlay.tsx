@@ -1,0 +1,148 @@
+/**
+ * An answer's regions drawn over the image it is about: one colour per label, the label on each
+ * box, a legend whose entries highlight their boxes on hover or focus (as do the boxes), a toggle
+ * to see the picture without them, and exports: JSON in the original image's pixels and a PNG
+ * with the boxes burned in. The geometry is region-overlay.ts's; this only draws.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { AnswerRegions } from '../../workers/protocol.ts';
+import type { Attachment } from '../files/index.ts';
+import { useObjectUrl } from '../lib/useObjectUrl.ts';
+import { fitContain, labelColour, quadPoints, regionRect, regionsJson, type Size } from './region-overlay.ts';
+
+function download(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** The image at its own size with the boxes and labels drawn on it. */
+async function burnedInPng(image: Blob, answer: AnswerRegions): Promise<Blob> {
+  const bitmap = await createImageBitmap(image);
+  const canvas = document.createElement('canvas');
+  canvas.width = answer.width;
+  canvas.height = answer.height;
+  const context = canvas.getContext('2d')!;
+  context.drawImage(bitmap, 0, 0, answer.width, answer.height);
+  bitmap.close();
+  const line = Math.max(2, Math.round(Math.max(answer.width, answer.height) / 300));
+  context.lineWidth = line;
+  context.font = `${line * 7}px sans-serif`;
+  context.textBaseline = 'top';
+  for (const region of answer.regions) {
+    const colour = labelColour(region.label);
+    context.strokeStyle = colour;
+    const [left, top, right, bottom] = region.box;
+    if (region.quad) {
+      context.beginPath();
+      for (let i = 0; i + 1 < region.quad.length; i += 2) context[i === 0 ? 'moveTo' : 'lineTo'](region.quad[i]!, region.quad[i + 1]!);
+      context.closePath();
+      context.stroke();
+    } else {
+      context.strokeRect(left, top, right - left, bottom - top);
+    }
+    if (region.label) {
+      const width = context.measureText(region.label).width + line * 2;
+      context.fillStyle = colour;
+      context.fillRect(left, top, width, line * 9);
+      context.fillStyle = '#fff';
+      context.fillText(region.label, left + line, top + line);
+    }
+  }
+  return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('The PNG could not be made.'))), 'image/png'));
+}
+
+export function RegionOverlay({ answer, image }: { answer: AnswerRegions; image: Attachment }) {
+  const url = useObjectUrl(image.blob);
+  const frame = useRef<HTMLDivElement>(null);
+  const [box, setBox] = useState<Size | null>(null);
+  const [visible, setVisible] = useState(true);
+  const [highlighted, setHighlighted] = useState<number | null>(null);
+
+  // The boxes follow the picture's displayed size (the column's width, the window's size).
+  useEffect(() => {
+    const element = frame.current;
+    if (!element) return;
+    const measure = () => setBox({ width: element.clientWidth, height: element.clientHeight });
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  const fit = box ? fitContain({ width: answer.width, height: answer.height }, box) : null;
+  const labels = [...new Set(answer.regions.map((region) => region.label))];
+  const stem = image.name.replace(/\.[^.]+$/, '') || 'image';
+  return (
+    <figure className="region-overlay" aria-label="Regions in the image">
+      <div className="region-frame" ref={frame}>
+        {url && <img src={url} alt={`${image.name} with ${answer.regions.length} regions`} />}
+        {fit && visible && (
+          <svg className="region-layer" width={box!.width} height={box!.height} aria-hidden="true">
+            {answer.regions.map((region, index) => {
+              const rect = regionRect(region, fit);
+              const colour = labelColour(region.label);
+              const active = highlighted === null || highlighted === index || answer.regions[highlighted]?.label === region.label;
+              return (
+                <g
+                  key={index}
+                  className={`region ${highlighted === index ? 'highlighted' : ''} ${active ? '' : 'dimmed'}`}
+                  data-label={region.label}
+                  data-box={region.box.join(',')}
+                  onMouseEnter={() => setHighlighted(index)}
+                  onMouseLeave={() => setHighlighted(null)}
+                >
+                  {region.quad ? (
+                    <polygon points={quadPoints(region.quad, fit)} stroke={colour} />
+                  ) : (
+                    <rect x={rect.left} y={rect.top} width={rect.width} height={rect.height} stroke={colour} />
+                  )}
+                  {region.label && (
+                    <text x={rect.left + 3} y={rect.top + 12} fill={colour}>
+                      {region.label}
+                    </text>
+                  )}
+                </g>
+              );
+            })}
+          </svg>
+        )}
+      </div>
+      <figcaption className="region-controls">
+        <label className="region-toggle">
+          <input type="checkbox" checked={visible} onChange={(event) => setVisible(event.target.checked)} /> Boxes
+        </label>
+        <ul className="region-legend" aria-label="Labels">
+          {labels.map((label) => {
+            const first = answer.regions.findIndex((region) => region.label === label);
+            const count = answer.regions.filter((region) => region.label === label).length;
+            return (
+              <li key={label}>
+                <button
+                  type="button"
+                  className="region-label"
+                  style={{ borderColor: labelColour(label) }}
+                  onMouseEnter={() => setHighlighted(first)}
+                  onMouseLeave={() => setHighlighted(null)}
+                  onFocus={() => setHighlighted(first)}
+                  onBlur={() => setHighlighted(null)}
+                >
+                  {label || '(no label)'} {count > 1 ? `×${count}` : ''}
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+        <button type="button" className="button secondary small" onClick={() => download(new Blob([regionsJson(answer)], { type: 'application/json' }), `${stem}-regions.json`)}>
+          Export JSON
+        </button>
+        <button type="button" className="button secondary small" onClick={() => void burnedInPng(image.blob, answer).then((png) => download(png, `${stem}-regions.png`))}>
+          Export PNG
+        </button>
+      </figcaption>
+    </figure>
+  );
+}
