@@ -129,7 +129,10 @@ test('too long for the context: the numbers, nothing sent and nothing lost; the 
   await offer.click();
   await expect(strip(page).getByTestId('video-summary')).toHaveText(new RegExp(`^${offered} frames · 0:16`));
   await expect(strip(page).getByRole('alert')).toHaveCount(0);
+  // The summary changes at once; the frames are decoded anew before the message can go.
+  await expect(page.getByRole('button', { name: 'Send' })).toBeEnabled();
   await messageBox(page).press('Enter');
+  await expect(questions(page)).toHaveCount(2);
   const answer = await waitForAnswer(page);
   await expect(answer).toHaveClass(/status-done/);
   expect(await statOf(answer, 'Image')).toBe((16 + offered) * 64);
