@@ -18,6 +18,8 @@
  *                           `decoder_model_merged=fp32,vision_encoder=q8` (for dtype experiments)
  *   --no-native             skip (c)
  *   --no-chat-ui            skip driving the real chat page (path a as a person uses it)
+ *   --no-instant            skip issue 12's figures (image attached N s before Enter, the same
+ *                           image in a new chat, a follow-up after a long answer; app path)
  *   --note <text>           what else the machine was doing (goes into the report)
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -61,6 +63,7 @@ function parseOptions() {
       out: { type: 'string', default: 'bench-results' },
       'no-native': { type: 'boolean', default: false },
       'no-chat-ui': { type: 'boolean', default: false },
+      'no-instant': { type: 'boolean', default: false },
       note: { type: 'string', default: '' },
       dtype: { type: 'string' },
     },
@@ -208,6 +211,8 @@ async function main(): Promise<void> {
         settings: backendSettings,
         skipDetails,
         probes: !software,
+        // Correctness only on a software adapter: not worth its minutes per question there.
+        instant: !options['no-instant'] && !software,
         log,
         ...(options.dtype ? { dtype: options.dtype } : {}),
       });

@@ -25,8 +25,10 @@ import type {
   Responsiveness,
   SuiteOptions,
   SuiteResult,
+  InstantRuns,
 } from './core/types.ts';
 import { MemorySampler } from './memory.ts';
+import { measureInstant } from './paths/instant.ts';
 import { appDriver, bareDriver, type DriverContext, type PathDriver, type Streaming } from './paths/drivers.ts';
 import type { StreamView } from './paths/stream-view.ts';
 
@@ -147,6 +149,18 @@ export async function runSuite(bridge: VlmBridge, options: SuiteOptions, view: S
       }
     }
 
+    let instant: InstantRuns | undefined;
+    if (options.instant) {
+      instant = await measureInstant({
+        bridge,
+        prompt: settings.prompt,
+        details: settings.details.filter((detail) => detail !== 'high' && !skip.has(detail)),
+        runs: settings.runs,
+        freshImage: () => freshImage(settings),
+        log,
+      });
+    }
+
     let bandwidth: SuiteResult['bandwidth'] = null;
     if (options.bandwidth && device === 'wasm') {
       log(`(d) WASM copy bandwidth on ${threads} thread(s)`);
@@ -188,6 +202,7 @@ export async function runSuite(bridge: VlmBridge, options: SuiteOptions, view: S
       runs,
       bandwidth,
       responsiveness: summarizeStreaming(streaming),
+      ...(instant ? { instant } : {}),
       skipped,
       crossOriginIsolated,
       userAgent: navigator.userAgent,
