@@ -5,6 +5,7 @@
  */
 import { intervals, matchingPrefix, percentile, summarize, tokensPerSecond } from './stats.ts';
 import type {
+  AheadRun,
   BackendResult,
   BandwidthResult,
   BenchReport,
@@ -375,7 +376,8 @@ function timesCell(values: number[], reference: number | undefined): string {
 /** Issue 12's tables (app path): prepared ahead, the same image again, a follow-up. */
 function instantMarkdown(backends: BackendResult[]): string[] {
   const lines: string[] = [];
-  const leads = [...new Set(backends.flatMap((b) => b.instant!.ahead.map((r) => r.leadSeconds)))].sort((a, b) => a - b);
+  const fixed = (r: AheadRun) => !r.untilPrepared;
+  const leads = [...new Set(backends.flatMap((b) => b.instant!.ahead.filter(fixed).map((r) => r.leadSeconds)))].sort((a, b) => a - b);
   const aheadRows: string[][] = [];
   const againRows: string[][] = [];
   for (const backend of backends) {
@@ -385,13 +387,15 @@ function instantMarkdown(backends: BackendResult[]): string[] {
       if (!coldRuns.length) continue;
       const coldMedian = summarize(coldRuns.map((r) => r.ttftMs))!.median;
       const own = ahead.filter((r) => r.detail === detail);
-      const longest = own.filter((r) => r.leadSeconds === leads.at(-1));
+      const prepared = own.filter((r) => r.untilPrepared);
+      const preparedLead = summarize(prepared.map((r) => r.leadSeconds * 1000));
       aheadRows.push([
         backendName(backend),
         detail,
         fmtSummary(summarize(coldRuns.map((r) => r.ttftMs))),
-        ...leads.map((lead) => timesCell(own.filter((r) => r.leadSeconds === lead).map((r) => r.ttftMs), coldMedian)),
-        longest.length ? `${longest[0]!.preparedTokens} of ${longest[0]!.promptTokens}` : '—',
+        ...leads.map((lead) => timesCell(own.filter((r) => fixed(r) && r.leadSeconds === lead).map((r) => r.ttftMs), coldMedian)),
+        prepared.length ? `${timesCell(prepared.map((r) => r.ttftMs), coldMedian)}, Enter ${fmtSummary(preparedLead)} after attaching` : '—',
+        own.length ? `${summarize(own.map((r) => r.preparedTokens))!.median} of ${own[0]!.promptTokens}` : '—',
         [...new Set(own.map((r) => r.outcome))].join(', '),
         agreeing(own),
       ]);
@@ -410,7 +414,7 @@ function instantMarkdown(backends: BackendResult[]): string[] {
   lines.push('');
   lines.push(
     table(
-      ['Backend', 'Detail', 'Not prepared (cold)', ...leads.map((lead) => `N = ${lead} s`), `Prepared tokens (N = ${leads.at(-1)} s)`, 'prepare() outcomes', 'Greedy tokens equal to not preparing'],
+      ['Backend', 'Detail', 'Not prepared (cold)', ...leads.map((lead) => `N = ${lead} s`), 'Enter once prepared', 'Prepared tokens used (median)', 'prepare() outcomes', 'Greedy tokens equal to not preparing'],
       aheadRows,
     ),
   );

@@ -159,6 +159,8 @@ export interface AheadRun {
   detail: DetailName;
   /** Seconds between attaching the image (`bridge.prepare`) and Enter (`bridge.generate`). */
   leadSeconds: number;
+  /** Enter came as soon as `prepare` had finished (`leadSeconds` is how long that took), not after a fixed time. */
+  untilPrepared?: boolean;
   ttftMs: number;
   /** How the prepare call ended (`prepared`, `preempted`, ...). */
   outcome: string;

@@ -45,15 +45,21 @@ async function ask(bridge: VlmBridge, turns: PageTurn[], detail: DetailName, max
 
 const question = (text: string, image: Blob, id = `instant-${++imageIds}`): PageTurn => ({ role: 'user', text, images: [{ id, blob: image }] });
 
-/** Attach (prepare) `leadSeconds` before Enter; then the same question from an empty cache, for the tokens. */
-async function ahead({ bridge, prompt, freshImage }: InstantOptions, detail: DetailName, leadSeconds: number): Promise<AheadRun> {
+/**
+ * Attach (prepare) `lead` seconds before Enter, or Enter as soon as the preparation is done
+ * (`'prepared'`: a person who typed for at least that long); then the same question from an empty
+ * cache, for the tokens.
+ */
+async function ahead({ bridge, prompt, freshImage }: InstantOptions, detail: DetailName, lead: number | 'prepared'): Promise<AheadRun> {
   await bridge.reset();
   const image = await freshImage();
   const id = `instant-${++imageIds}`;
   const attached = performance.now();
   // What the chat page sends while the question is typed: the images, no text yet.
   const preparing = bridge.prepare([question('', image, id)], detail);
-  if (leadSeconds > 0) await sleep(leadSeconds * 1000 - (performance.now() - attached));
+  if (lead === 'prepared') await preparing;
+  else if (lead > 0) await sleep(lead * 1000 - (performance.now() - attached));
+  const leadSeconds = (performance.now() - attached) / 1000;
   const { ttftMs, result } = await ask(bridge, [question(prompt, image, id)], detail, INSTANT_ANSWER_TOKENS);
   const prepared = await preparing;
   await bridge.reset();
@@ -62,7 +68,8 @@ async function ahead({ bridge, prompt, freshImage }: InstantOptions, detail: Det
   const t = result.timings;
   return {
     detail,
-    leadSeconds,
+    leadSeconds: lead === 'prepared' ? leadSeconds : lead,
+    ...(lead === 'prepared' ? { untilPrepared: true } : {}),
     ttftMs,
     outcome: prepared.outcome,
     preparedTokens: t.preparedTokens,
@@ -121,8 +128,8 @@ export async function measureInstant(options: InstantOptions): Promise<InstantRu
     for (const detail of options.details) {
       options.log(`instant ${run + 1}/${options.runs}: detail ${detail}, a new picture, then the same bytes in a new chat`);
       runs.cold.push(await cold(options, detail));
-      for (const lead of INSTANT_LEADS_SECONDS) {
-        options.log(`instant ${run + 1}/${options.runs}: detail ${detail}, image attached ${lead} s before Enter`);
+      for (const lead of [...INSTANT_LEADS_SECONDS, 'prepared' as const]) {
+        options.log(`instant ${run + 1}/${options.runs}: detail ${detail}, image attached ${lead === 'prepared' ? 'until prepared' : `${lead} s`} before Enter`);
         runs.ahead.push(await ahead(options, detail, lead));
       }
     }
