@@ -395,7 +395,7 @@ function instantMarkdown(backends: BackendResult[]): string[] {
         fmtSummary(summarize(coldRuns.map((r) => r.ttftMs))),
         ...leads.map((lead) => timesCell(own.filter((r) => fixed(r) && r.leadSeconds === lead).map((r) => r.ttftMs), coldMedian)),
         prepared.length ? `${timesCell(prepared.map((r) => r.ttftMs), coldMedian)}, Enter ${fmtSummary(preparedLead)} after attaching` : '—',
-        own.length ? `${summarize(own.map((r) => r.preparedTokens))!.median} of ${own[0]!.promptTokens}` : '—',
+        prepared.length ? `${summarize(prepared.map((r) => r.preparedTokens))!.median} of ${prepared[0]!.promptTokens}` : '—',
         [...new Set(own.map((r) => r.outcome))].join(', '),
         agreeing(own),
       ]);
@@ -414,7 +414,7 @@ function instantMarkdown(backends: BackendResult[]): string[] {
   lines.push('');
   lines.push(
     table(
-      ['Backend', 'Detail', 'Not prepared (cold)', ...leads.map((lead) => `N = ${lead} s`), 'Enter once prepared', 'Prepared tokens used (median)', 'prepare() outcomes', 'Greedy tokens equal to not preparing'],
+      ['Backend', 'Detail', 'Not prepared (cold)', ...leads.map((lead) => `N = ${lead} s`), 'Enter once prepared', 'Prepared tokens it used', 'prepare() outcomes', 'Greedy tokens equal to not preparing'],
       aheadRows,
     ),
   );
