@@ -58,8 +58,20 @@ test('npm run bench --quick writes every section for the tiny model', async () =
     expect(wasm!.responsiveness?.piecesReceived).toBeGreaterThan(0);
     // Same files, same runtime, greedy: the app and bare transformers.js agree token for token.
     expect(wasm!.tokenAgreement.find((a) => a.pair === 'app/bare')).toMatchObject({ matching: 32, of: 32 });
+    // Issue 12 (app path): prepared ahead at every lead, the same image again, a follow-up; same greedy tokens.
+    const instant = wasm!.instant!;
+    expect(new Set(instant.ahead.filter((r) => !r.untilPrepared).map((r) => r.leadSeconds))).toEqual(new Set([0, 2, 5]));
+    for (const r of [...instant.ahead, ...instant.cold, ...instant.followUp]) expect(r.matchingTokens).toBe(r.tokens);
+    for (const r of instant.ahead) expect(r.ttftMs).toBeGreaterThan(0);
+    // Enter after prepare() resolved: the answer starts from the prepared work.
+    const untilPrepared = instant.ahead.filter((r) => r.untilPrepared);
+    expect(untilPrepared.length).toBeGreaterThan(0);
+    for (const r of untilPrepared) expect(r.outcome).toBe('prepared');
+    for (const r of untilPrepared) expect(r.preparedTokens).toBeGreaterThan(0);
+    for (const r of instant.cold) expect(r.againTtftMs).toBeGreaterThan(0);
+    for (const r of instant.followUp) expect(r.reusedPromptTokens).toBeGreaterThanOrEqual(r.previousPromptTokens + r.previousAnswerTokens - 1);
     const markdown = await readFile(path.join(out, 'latest.md'), 'utf8');
-    for (const heading of ['## Summary', '## Image detail', '## Ratios', '## (d) Memory-bandwidth bound', '## (a) Main thread']) expect(markdown).toContain(heading);
+    for (const heading of ['## Summary', '## Image detail', '## Ratios', '## (d) Memory-bandwidth bound', '## (a) Main thread', '## (a) Image attached N s before Enter', '## (a) Follow-up']) expect(markdown).toContain(heading);
   } finally {
     await rm(out, { recursive: true, force: true });
   }

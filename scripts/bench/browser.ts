@@ -25,6 +25,10 @@ export interface BrowserRunOptions {
   probes: boolean;
   /** Weight formats instead of the app's policy (the bare path follows whatever the app loaded). */
   dtype?: SuiteOptions['dtype'];
+  /** An untimed question on each path before the suite's (off for software WebGPU: minutes each). */
+  warmUp: boolean;
+  /** Issue 12's figures on the app path. */
+  instant: boolean;
   log: (message: string) => void;
 }
 
@@ -135,7 +139,8 @@ export async function runBrowserBackend(options: BrowserRunOptions): Promise<Bro
       bandwidth: spec.device === 'wasm',
       highFromProbes: options.probes,
       // Without probes (software WebGPU) every question is minutes long: no untimed warm-up either.
-      warmUp: options.probes,
+      warmUp: options.warmUp,
+      instant: options.instant,
     };
     const suite = await page.evaluate((o) => window.vlmBench.runSuite(o), suiteOptions);
     const rendererPeakRssBytes = rendererPeakRss();

@@ -20,6 +20,10 @@
  *                           `decoder_model_merged=fp32,vision_encoder=q8` (for dtype experiments)
  *   --no-native             skip (c)
  *   --no-chat-ui            skip driving the real chat page (path a as a person uses it)
+ *   --no-probes             skip each path alone in a fresh browser (cold load, peak memory,
+ *                           first question, detail high): for a short run of the other figures
+ *   --no-instant            skip issue 12's figures (image attached N s before Enter, the same
+ *                           image in a new chat, a follow-up after a long answer; app path)
  *   --note <text>           what else the machine was doing (goes into the report)
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -64,6 +68,8 @@ function parseOptions() {
       out: { type: 'string', default: 'bench-results' },
       'no-native': { type: 'boolean', default: false },
       'no-chat-ui': { type: 'boolean', default: false },
+      'no-instant': { type: 'boolean', default: false },
+      'no-probes': { type: 'boolean', default: false },
       note: { type: 'string', default: '' },
       dtype: { type: 'string' },
     },
@@ -213,7 +219,10 @@ async function main(): Promise<void> {
         spec,
         settings: backendSettings,
         skipDetails,
-        probes: !software,
+        probes: !software && !options['no-probes'],
+        warmUp: !software,
+        // Correctness only on a software adapter: not worth its minutes per question there.
+        instant: !options['no-instant'] && !software,
         log,
         ...(options.dtype ? { dtype: options.dtype } : {}),
       });

@@ -25,16 +25,18 @@ import type {
   Responsiveness,
   SuiteOptions,
   SuiteResult,
+  InstantRuns,
 } from './core/types.ts';
 import { MemorySampler } from './memory.ts';
+import { measureInstant } from './paths/instant.ts';
 import { appDriver, bareDriver, type DriverContext, type PathDriver, type Streaming } from './paths/drivers.ts';
 import type { StreamView } from './paths/stream-view.ts';
 
 export type Log = (message: string) => void;
 
-/** The benchmark image as a person's PNG file. */
-export async function benchImagePng(size: number): Promise<Blob> {
-  const rgb = benchImageRgb(size);
+/** The benchmark image as a person's PNG file (`variant`: see benchImageRgb). */
+export async function benchImagePng(size: number, variant = 0): Promise<Blob> {
+  const rgb = benchImageRgb(size, variant);
   const rgba = new Uint8ClampedArray(size * size * 4);
   for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
     rgba[j] = rgb[i]!;
@@ -68,13 +70,16 @@ async function driverContext(bridge: VlmBridge, options: { modelId: string; devi
     entry: await findEntry(bridge, options.modelId),
     device: options.device,
     threads: options.threads,
-    image: await benchImagePng(options.settings.imageSize),
     prompt: options.settings.prompt,
     view,
   };
 }
 
 const pathLabel = (path: BrowserPath) => (path === 'app' ? '(a)' : '(b)');
+
+/** Image variants handed out in this page: every question gets bytes no earlier question had. */
+let imageVariant = 0;
+const freshImage = (settings: BenchSettings) => benchImagePng(settings.imageSize, ++imageVariant);
 
 export async function runSuite(bridge: VlmBridge, options: SuiteOptions, view: StreamView, log: Log): Promise<SuiteResult> {
   const { settings, device, threads } = options;
@@ -111,7 +116,7 @@ export async function runSuite(bridge: VlmBridge, options: SuiteOptions, view: S
     const streaming: Streaming[] = [];
     if (options.warmUp !== false) log(`warm-up: ${WARMUP_TOKENS} tokens on each path`);
     for (const driver of options.warmUp !== false ? drivers : []) {
-      const warmUp = await driver.ask('low', plans.low, WARMUP_TOKENS);
+      const warmUp = await driver.ask('low', plans.low, WARMUP_TOKENS, await freshImage(settings));
       runs[driver.path]!.firstQuestionTtftMs = [warmUp.prefill.timeToFirstTokenMs];
     }
 
@@ -124,9 +129,11 @@ export async function runSuite(bridge: VlmBridge, options: SuiteOptions, view: S
         if (skip.has(detail) || (detail === 'high' && run >= highRunsHere)) continue;
         // `low` carries the long greedy answer (decode figures); the others stop at the first token.
         const maxNewTokens = detail === 'low' ? settings.maxNewTokens : 1;
+        // New bytes for each question (the app would otherwise find its features), the same for both paths.
+        const image = await freshImage(settings);
         for (const driver of drivers) {
           log(`run ${run + 1}/${settings.runs}: ${pathLabel(driver.path)} detail ${detail} (${plans[detail].imageTokens} image tokens), ${maxNewTokens} token(s)`);
-          const answer = await driver.ask(detail, plans[detail], maxNewTokens);
+          const answer = await driver.ask(detail, plans[detail], maxNewTokens, image);
           const own = runs[driver.path]!;
           own.prefill.push(answer.prefill);
           if (maxNewTokens > 1) {
@@ -140,6 +147,18 @@ export async function runSuite(bridge: VlmBridge, options: SuiteOptions, view: S
           }
         }
       }
+    }
+
+    let instant: InstantRuns | undefined;
+    if (options.instant) {
+      instant = await measureInstant({
+        bridge,
+        prompt: settings.prompt,
+        details: settings.details.filter((detail) => detail !== 'high' && !skip.has(detail)),
+        runs: settings.runs,
+        freshImage: () => freshImage(settings),
+        log,
+      });
     }
 
     let bandwidth: SuiteResult['bandwidth'] = null;
@@ -183,6 +202,7 @@ export async function runSuite(bridge: VlmBridge, options: SuiteOptions, view: S
       runs,
       bandwidth,
       responsiveness: summarizeStreaming(streaming),
+      ...(instant ? { instant } : {}),
       skipped,
       crossOriginIsolated,
       userAgent: navigator.userAgent,
@@ -243,11 +263,11 @@ export async function probePath(bridge: VlmBridge, options: ProbeOptions, view: 
     const loaded = await driver.load();
     const plans = detailPlans(options.settings, options.device, context.entry);
     log(`${pathLabel(options.path)} alone: first question (detail low, ${WARMUP_TOKENS} tokens)`);
-    const first = await driver.ask('low', plans.low, WARMUP_TOKENS);
+    const first = await driver.ask('low', plans.low, WARMUP_TOKENS, await freshImage(options.settings));
     let high: PrefillRun | undefined;
     if (options.settings.details.includes('high') && !options.skipDetails?.some((s) => s.detail === 'high')) {
       log(`${pathLabel(options.path)} alone: detail high (${plans.high.imageTokens} image tokens), 1 token`);
-      high = (await driver.ask('high', plans.high, 1)).prefill;
+      high = (await driver.ask('high', plans.high, 1, await freshImage(options.settings))).prefill;
     }
     const wasm = await driver.wasmMemoryBytes();
     return {

@@ -52,7 +52,7 @@ import { ImageStore } from './image-store.ts';
 import { KvCache } from './kv-cache.ts';
 import { configureOnnxRuntime, configuredWasmThreads, defaultWasmThreads } from './ort-env.ts';
 import { disposeTensors, type OrtTensor } from './ort-types.ts';
-import { createRandom, pickNextToken } from './sampling.ts';
+import { allFinite, createRandom, pickNextToken } from './sampling.ts';
 import { yieldToEventLoop } from './yield.ts';
 
 /** What the engine takes from its surroundings; the worker uses the real ones, tests fakes. */
@@ -500,7 +500,7 @@ export class VlmEngine implements VlmWorkerApi {
     for (;;) {
       if (await this.#stopRequested()) return 'stopped';
       const logits = lastLogits(outputs['logits']!);
-      if (!logits.every(Number.isFinite)) throw invalidLogits(model);
+      if (!allFinite(logits)) throw invalidLogits(model);
       const next = pickNextToken(logits, options.sampling, options.repetitionPenalty, run.tokenIds, random);
       if (model.eosTokenIds.includes(next)) return 'eos';
       run.push(next);

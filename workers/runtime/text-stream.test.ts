@@ -27,4 +27,17 @@ describe('IncrementalDetokenizer', () => {
     expect(text).toBe('a\uFFFD');
     expect(remainder).toBe('\uFFFD');
   });
+
+  it('gives the pieces of a whole-text decode when the decoder drops a leading space, decoding short windows', () => {
+    const vocab = [' Hello', ' world', '!', ' again'];
+    const lengths: number[] = [];
+    // As a Metaspace decoder does: the first token's leading space is dropped.
+    const decode = (ids: number[]) => (lengths.push(ids.length), ids.map((id) => vocab[id]).join('').replace(/^ /, ''));
+    const stream = new IncrementalDetokenizer(decode);
+    const ids = [0, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2];
+    const text = ids.map((id) => stream.push(id)).join('');
+    expect(text).toBe(decode(ids));
+    expect(Math.max(...lengths.slice(0, -1))).toBeLessThanOrEqual(2);
+    expect(stream.finish().remainder).toBe('');
+  });
 });

@@ -5,6 +5,7 @@
  */
 import { intervals, matchingPrefix, percentile, summarize, tokensPerSecond } from './stats.ts';
 import type {
+  AheadRun,
   BackendResult,
   BandwidthResult,
   BenchReport,
@@ -334,6 +335,9 @@ export function toMarkdown(report: BenchReport): string {
     lines.push('');
   }
 
+  const withInstant = report.backends.filter((backend) => backend.instant);
+  if (withInstant.length) lines.push(...instantMarkdown(withInstant));
+
   lines.push('## Runs');
   lines.push('');
   for (const backend of report.backends) {
@@ -356,6 +360,91 @@ export function toMarkdown(report: BenchReport): string {
   }
   lines.push('');
   return lines.join('\n');
+}
+
+/** "a of b" over runs: how many greedy tokens matched, summed. */
+function agreeing(runs: readonly { matchingTokens: number; tokens: number }[]): string {
+  return `${runs.reduce((sum, r) => sum + r.matchingTokens, 0)}/${runs.reduce((sum, r) => sum + r.tokens, 0)}`;
+}
+
+function timesCell(values: number[], reference: number | undefined): string {
+  const summary = summarize(values);
+  if (!summary) return '—';
+  return reference ? `${fmtSummary(summary)} (${(summary.median / reference).toFixed(2)}×)` : fmtSummary(summary);
+}
+
+/** Issue 12's tables (app path): prepared ahead, the same image again, a follow-up. */
+function instantMarkdown(backends: BackendResult[]): string[] {
+  const lines: string[] = [];
+  const fixed = (r: AheadRun) => !r.untilPrepared;
+  const leads = [...new Set(backends.flatMap((b) => b.instant!.ahead.filter(fixed).map((r) => r.leadSeconds)))].sort((a, b) => a - b);
+  const aheadRows: string[][] = [];
+  const againRows: string[][] = [];
+  for (const backend of backends) {
+    const { ahead, cold } = backend.instant!;
+    for (const detail of IMAGE_DETAILS) {
+      const coldRuns = cold.filter((r) => r.detail === detail);
+      if (!coldRuns.length) continue;
+      const coldMedian = summarize(coldRuns.map((r) => r.ttftMs))!.median;
+      const own = ahead.filter((r) => r.detail === detail);
+      const prepared = own.filter((r) => r.untilPrepared);
+      const preparedLead = summarize(prepared.map((r) => r.leadSeconds * 1000));
+      aheadRows.push([
+        backendName(backend),
+        detail,
+        fmtSummary(summarize(coldRuns.map((r) => r.ttftMs))),
+        ...leads.map((lead) => timesCell(own.filter((r) => fixed(r) && r.leadSeconds === lead).map((r) => r.ttftMs), coldMedian)),
+        prepared.length ? `${timesCell(prepared.map((r) => r.ttftMs), coldMedian)}, Enter ${fmtSummary(preparedLead)} after attaching` : '—',
+        prepared.length ? `${summarize(prepared.map((r) => r.preparedTokens))!.median} of ${prepared[0]!.promptTokens}` : '—',
+        [...new Set(own.map((r) => r.outcome))].join(', '),
+        agreeing(own),
+      ]);
+      againRows.push([
+        backendName(backend),
+        detail,
+        fmtSummary(summarize(coldRuns.map((r) => r.ttftMs))),
+        timesCell(coldRuns.map((r) => r.againTtftMs), coldMedian),
+        fmtSummary(summarize(coldRuns.map((r) => r.visionEncodeMs))),
+        fmtSummary(summarize(coldRuns.map((r) => r.againVisionEncodeMs))),
+        agreeing(coldRuns),
+      ]);
+    }
+  }
+  lines.push('## (a) Image attached N s before Enter (issue 12: TTFT from Enter; × = of a picture not seen before)');
+  lines.push('');
+  lines.push(
+    table(
+      ['Backend', 'Detail', 'Not prepared (cold)', ...leads.map((lead) => `N = ${lead} s`), 'Enter once prepared', 'Prepared tokens it used', 'prepare() outcomes', 'Greedy tokens equal to not preparing'],
+      aheadRows,
+    ),
+  );
+  lines.push('');
+  lines.push('## (a) The same image again in a new chat (reset, new image id, same bytes)');
+  lines.push('');
+  lines.push(table(['Backend', 'Detail', 'First time TTFT', 'Again TTFT', 'Vision encode first', 'Vision encode again', 'Greedy tokens equal'], againRows));
+  lines.push('');
+  lines.push('## (a) Follow-up after a long answer');
+  lines.push('');
+  lines.push(
+    table(
+      ['Backend', 'Previous answer tokens', 'Prompt tokens', 'Reused from the KV cache', 'TTFT', 'From an empty cache', 'Greedy tokens equal'],
+      backends.map((backend) => {
+        const runs = backend.instant!.followUp;
+        const scratch = summarize(runs.map((r) => r.fromScratchTtftMs));
+        return [
+          backendName(backend),
+          fmtSummary(summarize(runs.map((r) => r.previousAnswerTokens)), ''),
+          fmtSummary(summarize(runs.map((r) => r.promptTokens)), ''),
+          fmtSummary(summarize(runs.map((r) => r.reusedPromptTokens)), ''),
+          timesCell(runs.map((r) => r.ttftMs), scratch?.median),
+          fmtSummary(scratch),
+          agreeing(runs),
+        ];
+      }),
+    ),
+  );
+  lines.push('');
+  return lines;
 }
 
 /** One backend's figures from the browser suite, plus the native path when Node measured it. */
@@ -383,6 +472,7 @@ export function buildBackendResult(
     responsiveness: suite.responsiveness,
     tokenAgreement: tokenAgreement(raw),
     ...(extra.rendererPeakRssBytes ? { rendererPeakRssBytes: extra.rendererPeakRssBytes } : {}),
+    ...(suite.instant ? { instant: suite.instant } : {}),
     raw,
     skipped,
   };

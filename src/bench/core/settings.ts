@@ -17,3 +17,11 @@ export function benchSettings(quick: boolean, overrides: Partial<BenchSettings> 
 
 /** Tokens of the warm-up answer every path gives before anything is timed. */
 export const WARMUP_TOKENS = 4;
+
+/** Issue 12: seconds between attaching the image and Enter. */
+export const INSTANT_LEADS_SECONDS = [0, 2, 5] as const;
+/** Greedy tokens compared between prepared-ahead and plain answers. */
+export const INSTANT_ANSWER_TOKENS = 16;
+/** Length of the answer a follow-up question comes after. */
+export const FOLLOW_UP_AFTER_TOKENS = 128;
+export const FOLLOW_UP_QUESTION = 'What else can you see in it?';

@@ -150,6 +150,61 @@ export interface ChatUiResult {
   runs: ChatUiRun[];
 }
 
+/**
+ * Issue 12 on the app path (a): work done ahead of Enter, image features kept by content, and a
+ * follow-up reusing the whole previous turn. Times are on the page, from the call (Enter) to the
+ * first piece.
+ */
+export interface AheadRun {
+  detail: DetailName;
+  /** Seconds between attaching the image (`bridge.prepare`) and Enter (`bridge.generate`). */
+  leadSeconds: number;
+  /** Enter came as soon as `prepare` had finished (`leadSeconds` is how long that took), not after a fixed time. */
+  untilPrepared?: boolean;
+  ttftMs: number;
+  /** How the prepare call ended (`prepared`, `preempted`, ...). */
+  outcome: string;
+  /** From the answer's timings: prompt tokens prepared ahead and used, and how long before Enter they were ready. */
+  preparedTokens: number;
+  preparedAheadMs: number;
+  reusedPromptTokens: number;
+  promptTokens: number;
+  visionEncodeMs: number;
+  /** Leading greedy tokens equal to the same question asked without preparing ahead, of `tokens`. */
+  matchingTokens: number;
+  tokens: number;
+}
+
+/** A question about a picture the app has not seen, then the same bytes again in a new chat (new image id). */
+export interface ColdRun {
+  detail: DetailName;
+  ttftMs: number;
+  visionEncodeMs: number;
+  againTtftMs: number;
+  againVisionEncodeMs: number;
+  matchingTokens: number;
+  tokens: number;
+}
+
+/** A follow-up question after a long answer, against the same conversation from an empty KV cache. */
+export interface FollowUpRun {
+  previousAnswerTokens: number;
+  /** Prompt tokens of the first question (image included). */
+  previousPromptTokens: number;
+  promptTokens: number;
+  reusedPromptTokens: number;
+  ttftMs: number;
+  fromScratchTtftMs: number;
+  matchingTokens: number;
+  tokens: number;
+}
+
+export interface InstantRuns {
+  ahead: AheadRun[];
+  cold: ColdRun[];
+  followUp: FollowUpRun[];
+}
+
 export interface RatioSet {
   /** Each ratio divides times (ms per token, ms to first token): > 1 means the first is slower. */
   decodeAppOverBare: number | null;
@@ -181,6 +236,8 @@ export interface BackendResult extends BackendSpec {
   tokenAgreement: { pair: string; matching: number; of: number }[];
   /** The same questions through the real chat page (WASM, the app's default threads). */
   chatUi?: ChatUiResult;
+  /** Issue 12's figures (app path). */
+  instant?: InstantRuns;
   /** Peak resident memory of the browser's renderer during the steady-state session. */
   rendererPeakRssBytes?: number;
   raw: Partial<Record<MeasuredPathId, PathRuns>>;
@@ -229,6 +286,7 @@ export interface SuiteResult {
   runs: Partial<Record<'app' | 'bare', PathRuns>>;
   bandwidth: BandwidthResult | null;
   responsiveness: Responsiveness | null;
+  instant?: InstantRuns;
   skipped: string[];
   crossOriginIsolated: boolean;
   userAgent: string;
@@ -258,6 +316,8 @@ export interface SuiteOptions {
   highFromProbes?: boolean;
   /** Ask each path a short question before timing anything (default true). */
   warmUp?: boolean;
+  /** Issue 12's figures on the app path (InstantRuns; default false). */
+  instant?: boolean;
 }
 
 /** Repeated loads, each in a fresh worker. */

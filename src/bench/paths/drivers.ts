@@ -30,7 +30,8 @@ export interface PathDriver {
   readonly path: BrowserPath;
   /** Loads the model; resolves with the wall time (ms) and the dtypes in use. */
   load(): Promise<{ ms: number; dtype: DtypeMap; wasmThreads: number }>;
-  ask(detail: DetailName, plan: DetailPlan, maxNewTokens: number): Promise<PathAnswer>;
+  /** One question about `image` (the suite gives each question its own bytes, the same to both paths). */
+  ask(detail: DetailName, plan: DetailPlan, maxNewTokens: number, image: Blob): Promise<PathAnswer>;
   /** KV-cache bytes per position (bare path reads it from the model config). */
   kvBytesPerPosition(): number | null;
   /** ONNX Runtime's WASM memory, where this path can see it. */
@@ -43,7 +44,6 @@ export interface DriverContext {
   entry: ModelEntry;
   device: 'wasm' | 'webgpu';
   threads: number;
-  image: Blob;
   prompt: string;
   view: StreamView;
 }
@@ -58,8 +58,8 @@ export function appDriver(context: DriverContext, dtype?: LoadOptions['dtype']):
       const { ms, result } = await loadAppPath(bridge, entry.id, device, threads, dtype);
       return { ms, dtype: result.dtype, wasmThreads: result.wasmThreads };
     },
-    async ask(detail, plan, maxNewTokens) {
-      const answer = await askAppPath(bridge, context.image, context.prompt, detail, maxNewTokens, context.view);
+    async ask(detail, plan, maxNewTokens, image) {
+      const answer = await askAppPath(bridge, image, context.prompt, detail, maxNewTokens, context.view);
       const { imageTokens, framesEncoded: _framesEncoded, ...prefill } = answer.prefill;
       return { prefill: { detail, plan: { ...plan, imageTokens }, ...prefill }, decode: answer.decode, streaming: answer.streaming };
     },
@@ -90,9 +90,9 @@ export function bareDriver(context: DriverContext, dtype: DtypeMap): PathDriver 
       kv = loaded.kvBytesPerPosition;
       return { ms: loaded.ms, dtype, wasmThreads: device === 'wasm' && crossOriginIsolated ? threads : 1 };
     },
-    async ask(detail, plan, maxNewTokens) {
+    async ask(detail, plan, maxNewTokens, image) {
       if (!bare) throw new Error('Load the bare path first.');
-      const { tokenTimesMs, tokenIds, ...prefill } = await bare.remote.generate(context.image, context.prompt, plan, maxNewTokens);
+      const { tokenTimesMs, tokenIds, ...prefill } = await bare.remote.generate(image, context.prompt, plan, maxNewTokens);
       return { prefill: { detail, ...prefill }, decode: { tokenTimesMs, tokenIds } };
     },
     kvBytesPerPosition: () => kv,
