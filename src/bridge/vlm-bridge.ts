@@ -228,9 +228,13 @@ export class VlmBridge {
     try {
       return await this.withPixelsResent(async () => {
         const { turns, transfers, sent } = await this.toWorkerTurns(conversation);
-        const result = await this.track((remote) => remote.prepare(Comlink.transfer(turns, transfers), detail));
+        const call = this.track((remote) => remote.prepare(Comlink.transfer(turns, transfers), detail));
+        // Posted: the worker takes its messages in order and a generate waits for this prepare,
+        // which decodes the images first, so a question sent right away refers to them by id
+        // instead of sending the pixels twice. (Should the worker not have kept them, it says so
+        // and the generate sends them: withPixelsResent.)
         for (const id of sent) this.imagesInWorker.add(id);
-        return result;
+        return await call;
       });
     } catch (error) {
       return { outcome: 'failed', preparedTokens: 0, imagesEncoded: 0, message: (error as Error).message };
