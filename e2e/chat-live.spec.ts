@@ -55,7 +55,9 @@ test('live camera: frames only when the model is free, age and latency shown, pa
   await expect(dialog.getByRole('textbox', { name: 'Question' })).toHaveValue('Describe what you see in one sentence.');
 
   await dialog.getByRole('button', { name: 'Start' }).click();
-  await expect(answersOf(page)).toHaveCount(3, { timeout: 120_000 });
+  // At least three answers (the list keeps the newest 20; the same camera picture is answered
+  // quickly once its features are kept by content).
+  await expect.poll(() => answersOf(page).count(), { timeout: 120_000 }).toBeGreaterThanOrEqual(3);
   await expect(answersOf(page).first()).toContainText(/frame \d+\.\d s old · answered in \d+\.\d s/);
   await expect(dialog.getByTestId('live-status')).toContainText(/An answer takes about \d+\.\d s here\./);
 
@@ -71,7 +73,8 @@ test('live camera: frames only when the model is free, age and latency shown, pa
   // Comparing: the previous frame goes in the prompt too (two frames of 64 image tokens).
   await dialog.getByRole('checkbox', { name: 'Compare with the previous frame' }).check();
   await dialog.getByRole('button', { name: 'Resume' }).click();
-  await expect(answersOf(page)).toHaveCount(paused.length + 2, { timeout: 120_000 });
+  // The newest answer compared two frames (the first one after resuming had no previous frame).
+  await expect(answersOf(page).first()).toHaveAttribute('data-image-tokens', '128', { timeout: 120_000 });
   const resumed = await timesOf(page);
   // The first frame after resuming has no previous frame of this run; the next compares.
   expect(resumed.at(-1)!.imageTokens).toBe(128);
@@ -85,14 +88,16 @@ test('live camera: frames only when the model is free, age and latency shown, pa
   });
   await expect(dialog.getByTestId('live-status')).toContainText('the camera was released while the tab was hidden');
   await expect.poll(() => liveTracks(page)).toBe(0);
-  const hidden = await answersOf(page).count();
+  const newestTaken = () => answersOf(page).first().evaluate((element) => Number((element as HTMLElement).dataset.takenAt));
+  const lastBeforeHidden = await newestTaken();
   await page.evaluate(() => {
     Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
     document.dispatchEvent(new Event('visibilitychange'));
   });
   await dialog.getByRole('button', { name: 'Resume' }).click();
   await expect.poll(() => liveTracks(page)).toBe(1);
-  await expect(answersOf(page)).toHaveCount(hidden + 1, { timeout: 120_000 });
+  // A new frame answered after resuming.
+  await expect.poll(newestTaken, { timeout: 120_000 }).toBeGreaterThan(lastBeforeHidden);
 
   await dialog.getByRole('button', { name: 'Stop' }).click();
   await expect(dialog).toBeHidden();
