@@ -58,6 +58,8 @@ export class VlmBridge {
   private restartReason: string | null = null;
   private lastResult: LoadResult | null = null;
   private readonly recoveredListeners = new Set<RecoveredListener>();
+  /** The last call being converted and posted (see inOrder). */
+  private posting: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly createWorker: () => Worker = () => new Worker(new URL('../../workers/vlm.worker.ts', import.meta.url), { type: 'module', name: 'vlm' }),
@@ -156,6 +158,17 @@ export class VlmBridge {
     return result;
   }
 
+  /**
+   * Runs `convertAndPost` (which converts page turns and posts one call) after the ones before it
+   * have posted theirs, so calls reach the worker in the order they were made, whatever their
+   * images take to convert: a question sent right after a prepare arrives after it.
+   */
+  private inOrder<T>(convertAndPost: () => Promise<T>): Promise<T> {
+    const next = this.posting.then(convertAndPost);
+    this.posting = next.catch(() => undefined);
+    return next;
+  }
+
   /** Converts page turns to worker turns, sending pixels only for images the worker lacks. */
   private async toWorkerTurns(conversation: readonly PageTurn[]): Promise<{ turns: ChatTurn[]; transfers: ImageBitmap[]; sent: string[] }> {
     const transfers: ImageBitmap[] = [];
@@ -198,21 +211,26 @@ export class VlmBridge {
     const result = await this.withPixelsResent(async () => {
       if (signal?.aborted) return stoppedBeforeStart();
       await this.recoverIfNeeded();
-      const { turns, transfers, sent } = await this.toWorkerTurns(conversation);
-      if (signal?.aborted) {
-        for (const bitmap of transfers) bitmap.close();
-        return stoppedBeforeStart();
-      }
-      const result = await this.track((remote) => {
-        const call = remote.generate(Comlink.transfer(turns, transfers), options, Comlink.proxy(onToken));
-        // Posted: the worker handles messages in order, so an interrupt sent from now on reaches the
-        // generation this call started.
-        const interrupt = () => void remote.interrupt().catch(() => false);
-        if (signal?.aborted) interrupt();
-        else signal?.addEventListener('abort', interrupt, { once: true });
-        return call.finally(() => signal?.removeEventListener('abort', interrupt));
+      const posted = await this.inOrder(async () => {
+        const { turns, transfers, sent } = await this.toWorkerTurns(conversation);
+        if (signal?.aborted) {
+          for (const bitmap of transfers) bitmap.close();
+          return null;
+        }
+        const result = this.track((remote) => {
+          const call = remote.generate(Comlink.transfer(turns, transfers), options, Comlink.proxy(onToken));
+          // Posted: the worker handles messages in order, so an interrupt sent from now on reaches the
+          // generation this call started.
+          const interrupt = () => void remote.interrupt().catch(() => false);
+          if (signal?.aborted) interrupt();
+          else signal?.addEventListener('abort', interrupt, { once: true });
+          return call.finally(() => signal?.removeEventListener('abort', interrupt));
+        });
+        return { sent, result };
       });
-      for (const id of sent) this.imagesInWorker.add(id);
+      if (!posted) return stoppedBeforeStart();
+      const result = await posted.result;
+      for (const id of posted.sent) this.imagesInWorker.add(id);
       return result;
     });
     if (result.error?.name === 'GpuDeviceLostError') this.crash(result.error.message);
@@ -227,14 +245,17 @@ export class VlmBridge {
     if (!this.remote || !this.lastResult || this.restartReason) return { outcome: 'skipped', preparedTokens: 0, imagesEncoded: 0 };
     try {
       return await this.withPixelsResent(async () => {
-        const { turns, transfers, sent } = await this.toWorkerTurns(conversation);
-        const call = this.track((remote) => remote.prepare(Comlink.transfer(turns, transfers), detail));
-        // Posted: the worker takes its messages in order and a generate waits for this prepare,
-        // which decodes the images first, so a question sent right away refers to them by id
-        // instead of sending the pixels twice. (Should the worker not have kept them, it says so
-        // and the generate sends them: withPixelsResent.)
-        for (const id of sent) this.imagesInWorker.add(id);
-        return await call;
+        const posted = await this.inOrder(async () => {
+          const { turns, transfers, sent } = await this.toWorkerTurns(conversation);
+          const result = this.track((remote) => remote.prepare(Comlink.transfer(turns, transfers), detail));
+          // Posted: the worker takes its messages in order and a generate waits for this prepare,
+          // which decodes the images first, so a question sent right away refers to them by id
+          // instead of sending the pixels twice. (Should the worker not have kept them, it says so
+          // and the generate sends them: withPixelsResent.)
+          for (const id of sent) this.imagesInWorker.add(id);
+          return { result };
+        });
+        return await posted.result;
       });
     } catch (error) {
       return { outcome: 'failed', preparedTokens: 0, imagesEncoded: 0, message: (error as Error).message };
