@@ -8,7 +8,7 @@
  * family (workers/runtime/transformers-load.ts).
  */
 import { AutoModelForImageTextToText, AutoProcessor, Tensor, type PreTrainedModel, type Processor, type RawImage } from '@huggingface/transformers';
-import { ContextOverflowError, InvalidRequestError, ModelLoadError, TooManyImagesError } from '../errors.ts';
+import { ContextOverflowError, InvalidRequestError, TooManyImagesError } from '../errors.ts';
 import { planImage, type ImagePlan } from '../models/image-detail.ts';
 import type { DeviceLoad } from '../models/load-plan.ts';
 import { FAMILY_TRAITS } from '../models/registry.ts';
@@ -16,6 +16,7 @@ import type { ChatTurn, ImageGeometry, LoadProgress, ModelEntry } from '../proto
 import type { OrtSession, OrtTensor } from '../runtime/ort-types.ts';
 import { loadWithTransformers } from '../runtime/transformers-load.ts';
 import type { EmbedTimings, ImageSize, LoadedModel, PreparedPrompt, PromptImage, VlmFamily } from './family.ts';
+import { answerEndIds, requireSessions } from './model-setup.ts';
 import { neutralizeSpecialTokens } from './special-tokens.ts';
 import { sessionInputType, toType } from './tensor-types.ts';
 import { continueAt, UNFINISHED_ANSWER_MARK, unfinishedAnswer } from './unfinished-answer.ts';
@@ -64,15 +65,10 @@ export const fastVlmFamily: VlmFamily<FastVlmModel> = {
     const config = model.config as unknown as { image_token_index?: number; image_token_id?: number; max_position_embeddings?: number };
     const tokenizer = processor.tokenizer!;
     const imageTokenId = config.image_token_index ?? config.image_token_id ?? tokenizer.convert_tokens_to_ids(IMAGE_TOKEN);
-    const generationEos = (model as unknown as { generation_config?: { eos_token_id?: number | number[] } }).generation_config?.eos_token_id;
-    const endOfTurn = tokenizer.convert_tokens_to_ids('<|im_end|>');
-    const eosTokenIds = [...new Set([...(Array.isArray(generationEos) ? generationEos : generationEos === undefined ? [] : [generationEos]), endOfTurn])];
+    const eosTokenIds = answerEndIds(model, tokenizer.convert_tokens_to_ids('<|im_end|>'));
     const imageProcessorConfig = (processor as unknown as { image_processor: { config: Record<string, unknown> } }).image_processor.config;
     const geometry = fastVlmGeometry(processor.config as Record<string, unknown>, imageProcessorConfig, entry.geometry);
-    const decoder = model.sessions['decoder_model_merged'];
-    if (!decoder || !model.sessions['vision_encoder'] || !model.sessions['embed_tokens']) {
-      throw new ModelLoadError(`${entry.name} is missing one of vision_encoder, embed_tokens, decoder_model_merged.`, { modelId: entry.id });
-    }
+    const decoder = requireSessions(model.sessions, entry, ['vision_encoder', 'embed_tokens', 'decoder_model_merged'], 'decoder_model_merged');
     return {
       entry,
       device,

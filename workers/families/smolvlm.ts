@@ -6,7 +6,7 @@
  * Idefics3Processor, with the image detail chosen per image.
  */
 import { AutoModelForImageTextToText, AutoProcessor, Tensor, type PreTrainedModel, type Processor, type RawImage } from '@huggingface/transformers';
-import { ContextOverflowError, InvalidRequestError, ModelLoadError, TooManyImagesError } from '../errors.ts';
+import { ContextOverflowError, InvalidRequestError, TooManyImagesError } from '../errors.ts';
 import { expandImagePlaceholder, offeredDetail, planImage, type ImagePlan } from '../models/image-detail.ts';
 import { expandVideoPlaceholder, FRAMES_FOR_IMAGE_MODELS, parseVideoSampling } from '../models/video.ts';
 import type { DeviceLoad } from '../models/load-plan.ts';
@@ -15,6 +15,7 @@ import type { ChatTurn, LoadProgress, ModelEntry, VideoSampling } from '../proto
 import type { OrtSession, OrtTensor } from '../runtime/ort-types.ts';
 import { loadWithTransformers } from '../runtime/transformers-load.ts';
 import type { ImageSize, LoadedModel, PreparedPrompt, PromptImage, VlmFamily } from './family.ts';
+import { answerEndIds, requireSessions } from './model-setup.ts';
 import { neutralizeSpecialTokens } from './special-tokens.ts';
 import { sessionInputType, toType } from './tensor-types.ts';
 import { continueAt, UNFINISHED_ANSWER_MARK, unfinishedAnswer } from './unfinished-answer.ts';
@@ -129,14 +130,9 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
     };
     const tokenizer = processor.tokenizer!;
     const imageTokenId = config.image_token_id ?? config.image_token_index ?? tokenizer.convert_tokens_to_ids('<image>');
-    const generationEos = (model as unknown as { generation_config?: { eos_token_id?: number | number[] } }).generation_config?.eos_token_id;
-    const endOfUtterance = tokenizer.convert_tokens_to_ids('<end_of_utterance>');
-    const eosTokenIds = [...new Set([...(Array.isArray(generationEos) ? generationEos : generationEos === undefined ? [] : [generationEos]), endOfUtterance])];
+    const eosTokenIds = answerEndIds(model, tokenizer.convert_tokens_to_ids('<end_of_utterance>'));
     const tokensPerFrame = Number((processor.config as { image_seq_len?: number }).image_seq_len ?? entry.geometry.tokensPerFrame);
-    const decoder = model.sessions['decoder_model_merged'];
-    if (!decoder || !model.sessions['vision_encoder'] || !model.sessions['embed_tokens']) {
-      throw new ModelLoadError(`${entry.name} is missing one of vision_encoder, embed_tokens, decoder_model_merged.`, { modelId: entry.id });
-    }
+    const decoder = requireSessions(model.sessions, entry, ['vision_encoder', 'embed_tokens', 'decoder_model_merged'], 'decoder_model_merged');
     return {
       entry,
       device,
