@@ -6,9 +6,9 @@ import { env, type ProgressInfo } from '@huggingface/transformers';
 import { locationBaseUrl, type ModelLocation } from '../models/model-location.ts';
 import type { ModelEntry } from '../protocol.ts';
 import { defaultLocks } from './locks.ts';
-import { VerifiedModelStore } from './store.ts';
+import { VerifiedModelStore, type StoreLoad } from './store.ts';
 
-export { VerifiedModelStore, type LoadContext, type StorageState, type StoreDeps } from './store.ts';
+export { VerifiedModelStore, type LoadContext, type StorageState, type StoreDeps, type StoreLoad } from './store.ts';
 export { downloadVerified, INTEGRITY_ATTEMPTS } from './download.ts';
 export type { ExpectedFile } from './verify.ts';
 
@@ -26,9 +26,9 @@ export const modelStore = new VerifiedModelStore({
 
 /**
  * Routes transformers.js' downloads and cache through the verified store for one model load
- * at `location` (where transformers.js was pointed). Returns the call that ends it.
+ * at `location` (where transformers.js was pointed).
  */
-export function beginModelLoad(entry: ModelEntry, location: ModelLocation, onProgress?: (info: ProgressInfo) => void): () => void {
+export function beginModelLoad(entry: ModelEntry, location: ModelLocation, onProgress?: (info: ProgressInfo) => void): StoreLoad {
   env.useCustomCache = true;
   env.customCache = modelStore;
   env.fetch = modelStore.fetch;

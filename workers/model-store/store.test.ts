@@ -101,8 +101,8 @@ function makeStore(overrides: Partial<StoreDeps> & { fetch: StoreDeps['fetch'] }
   const cache = new MemoryCache();
   const store = new VerifiedModelStore({ caches: memoryCaches(cache), locks: localLocks(), isOnline: () => true, sleep: async () => undefined, ...overrides });
   const progress: { file: string; loaded: number; total: number }[] = [];
-  store.begin({ entry, baseUrl: BASE, progressName: 'tiny', onProgress: (info) => info.status === 'progress' && progress.push({ file: info.file, loaded: info.loaded, total: info.total }) });
-  return { store, cache, progress };
+  const load = store.begin({ entry, baseUrl: BASE, progressName: 'tiny', onProgress: (info) => info.status === 'progress' && progress.push({ file: info.file, loaded: info.loaded, total: info.total }) });
+  return { store, cache, progress, load };
 }
 
 async function bodyOf(response: Response): Promise<Uint8Array> {
@@ -129,8 +129,9 @@ describe('VerifiedModelStore', () => {
     const corrupt = bytes.slice();
     corrupt[500]! ^= 0xff;
     const network = scriptedFetch(ok(corrupt), ok(bytes));
-    const { store, cache } = makeStore({ fetch: network.fetch });
+    const { store, cache, load } = makeStore({ fetch: network.fetch });
     await store.fetch(URL_);
+    await load.settled();
     expect(network.calls).toHaveLength(2);
     expect(cache.entries.get(URL_)!.body).toEqual(bytes);
   });
@@ -160,16 +161,18 @@ describe('VerifiedModelStore', () => {
       () => new Response(droppingBody(bytes.subarray(0, 400)), { status: 200, headers: { 'content-length': '1000' } }),
       () => new Response(bytes.slice(400), { status: 206, headers: { 'content-range': 'bytes 400-999/1000', 'content-length': '600' } }),
     );
-    const { store, cache } = makeStore({ fetch: network.fetch });
+    const { store, cache, load } = makeStore({ fetch: network.fetch });
     await store.fetch(URL_);
+    await load.settled();
     expect(network.calls.map((call) => call.range)).toEqual([null, 'bytes=400-']);
     expect(cache.entries.get(URL_)!.body).toEqual(bytes);
   });
 
   it('restarts the file when the server cannot resume', async () => {
     const network = scriptedFetch(() => new Response(droppingBody(bytes.subarray(0, 400)), { status: 200 }), ok(bytes));
-    const { store, cache } = makeStore({ fetch: network.fetch });
+    const { store, cache, load } = makeStore({ fetch: network.fetch });
     await store.fetch(URL_);
+    await load.settled();
     expect(network.calls).toHaveLength(2);
     expect(cache.entries.get(URL_)!.body).toEqual(bytes);
   });
@@ -278,13 +281,49 @@ describe('VerifiedModelStore', () => {
     expect(network.calls).toHaveLength(0);
   });
 
-  it('turns a QuotaExceededError from Cache Storage into the named error and stores nothing', async () => {
+  it('turns a QuotaExceededError from Cache Storage into the named error, reported when the load settles, and stores nothing', async () => {
     const cache = new MemoryCache(500);
     const network = scriptedFetch(ok(bytes));
     const store = new VerifiedModelStore({ caches: memoryCaches(cache), locks: localLocks(), isOnline: () => true, fetch: network.fetch, estimate: async () => ({ usage: 0, quota: 0 }) });
-    store.begin({ entry: entryWith([{ path: PATH, bytes }]), baseUrl: BASE, progressName: 'tiny' });
-    await expect(store.fetch(URL_)).rejects.toThrow(StorageQuotaError);
+    const load = store.begin({ entry: entryWith([{ path: PATH, bytes }]), baseUrl: BASE, progressName: 'tiny' });
+    // The verified file is handed over while it is written; the refusal comes with the load's end.
+    expect(await bodyOf(await store.fetch(URL_))).toEqual(bytes);
+    const refused = await load.settled();
+    expect(refused).toBeInstanceOf(StorageQuotaError);
+    expect(refused!.facts).toMatchObject({ modelId: 'tiny', file: PATH, bytesNeeded: 1000 });
     expect(cache.entries.size).toBe(0);
+  });
+
+  it('hands a verified file over before Cache Storage has stored it, and holds the file lock until it has', async () => {
+    // A write that takes as long as the test says, as a large file's does.
+    let finishWrite!: () => void;
+    const writing = new Promise<void>((resolve) => (finishWrite = resolve));
+    class SlowCache extends MemoryCache {
+      override async put(request: RequestInfo | URL, response: Response): Promise<void> {
+        await writing;
+        return super.put(request, response);
+      }
+    }
+    const cache = new SlowCache();
+    const locks = localLocks();
+    const network = scriptedFetch(ok(bytes));
+    const tab = () => new VerifiedModelStore({ caches: memoryCaches(cache), locks, isOnline: () => true, fetch: network.fetch });
+    const [first, second] = [tab(), tab()];
+    const load = first.begin({ entry: entryWith([{ path: PATH, bytes }]), baseUrl: BASE, progressName: 'tiny' });
+    second.begin({ entry: entryWith([{ path: PATH, bytes }]), baseUrl: BASE, progressName: 'tiny' });
+
+    expect(await bodyOf(await first.fetch(URL_))).toEqual(bytes);
+    expect(cache.entries.size).toBe(0);
+    // Another tab asking meanwhile waits for the stored copy rather than downloading again.
+    let secondDone = false;
+    const fromSecond = second.fetch(URL_).then((response) => ((secondDone = true), response));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(secondDone).toBe(false);
+    finishWrite();
+    expect(await load.settled()).toBeNull();
+    expect(cache.entries.has(URL_)).toBe(true);
+    expect(await bodyOf(await fromSecond)).toEqual(bytes);
+    expect(network.calls).toHaveLength(1);
   });
 
   it('loads the built-in model without storing it when the quota is full (the service worker keeps it)', async () => {

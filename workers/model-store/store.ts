@@ -33,6 +33,17 @@ export interface StoreDeps extends DownloadDeps {
   estimate?: () => Promise<StorageEstimate>;
 }
 
+/** One model load's hold on the store (see `VerifiedModelStore.begin`). */
+export interface StoreLoad {
+  /**
+   * Waits for the files of this load still being written to Cache Storage; the quota error of
+   * the first one the browser refused, or null. Call it once the sessions are created.
+   */
+  settled(): Promise<StorageQuotaError | null>;
+  /** Ends the load: files fetched afterwards are not verified or reported for it. */
+  end(): void;
+}
+
 /** Whether downloaded models are kept. */
 export type StorageState = { kind: 'cached' } | { kind: 'uncached'; reason: string };
 
@@ -48,14 +59,30 @@ export class VerifiedModelStore {
   private opening: Promise<Cache | null> | null = null;
   private uncachedReason: string | null = null;
   private context: LoadContext | null = null;
+  /** The current load's writes to Cache Storage, each resolving to its quota error or null. */
+  private saves: Promise<StorageQuotaError | null>[] = [];
 
   constructor(private readonly deps: StoreDeps) {}
 
-  /** Makes `context` the model whose files are verified and reported; returns the undo. */
-  begin(context: LoadContext): () => void {
+  /** Makes `context` the model whose files are verified, reported and stored. */
+  begin(context: LoadContext): StoreLoad {
     this.context = context;
-    return () => {
-      if (this.context === context) this.context = null;
+    const saves: Promise<StorageQuotaError | null>[] = [];
+    this.saves = saves;
+    return {
+      settled: async () => {
+        // Read the length each time round: a file fetched meanwhile adds its write.
+        for (let i = 0; i < saves.length; i++) {
+          const refused = await saves[i];
+          if (refused) return refused;
+        }
+        return null;
+      },
+      end: () => {
+        if (this.context !== context) return;
+        this.context = null;
+        this.saves = [];
+      },
     };
   }
 
@@ -146,7 +173,19 @@ export class VerifiedModelStore {
     if (!expected || method !== 'GET') return this.deps.fetch(url, init);
     // transformers.js probes a file's size with `Range: bytes=0-0` before downloading.
     if (new Headers(init?.headers).has('range')) return this.probe(expected, init);
-    return this.deps.locks.run(url, 'exclusive', () => this.fetchFile(expected));
+    // The verified file is handed over as soon as it is verified, while it is written to Cache
+    // Storage: transformers.js creates the session meanwhile (CPU) instead of waiting for the
+    // write (I/O in the browser process; seconds for a decoder: docs/performance.md). The lock is
+    // held until the write is done, so another tab still waits and then reads the stored copy.
+    return new Promise<Response>((resolve, reject) => {
+      this.deps.locks
+        .run(url, 'exclusive', async () => {
+          const { response, saved } = await this.fetchFile(expected);
+          resolve(response);
+          await saved;
+        })
+        .catch(reject);
+    });
   };
 
   private async probe(expected: ExpectedFile, init?: RequestInit): Promise<Response> {
@@ -165,14 +204,15 @@ export class VerifiedModelStore {
     return Boolean((await cache.match(url))?.headers.has(MODEL_CACHE_HEADERS.missing));
   }
 
-  private async fetchFile(expected: ExpectedFile): Promise<Response> {
+  /** The file (verified, or the server's error status) and its write to Cache Storage, if any. */
+  private async fetchFile(expected: ExpectedFile): Promise<{ response: Response; saved?: Promise<unknown> }> {
     const cache = await this.open();
     let room = true;
     if (cache) {
       // Another tab may have stored it while we waited for the lock.
       const stored = await this.readStored(cache, expected.url, expected);
-      if (stored) return stored;
-      if (!this.deps.isOnline() && (await this.knownMissing(cache, expected.url))) return notFound();
+      if (stored) return { response: stored };
+      if (!this.deps.isOnline() && (await this.knownMissing(cache, expected.url))) return { response: notFound() };
       if (expected.size !== undefined) room = await this.ensureRoom(expected, expected.size);
     }
     const result = await downloadVerified(
@@ -187,19 +227,20 @@ export class VerifiedModelStore {
       if (error instanceof ModelDownloadError && error.facts.offline && cache && (await this.knownMissing(cache, expected.url))) return null;
       throw error;
     });
-    if (!result) return notFound();
+    if (!result) return { response: notFound() };
     if (result.kind === 'status') {
       // Remember a missing optional file, so an offline load knows it is absent rather than unreachable.
       if (cache && result.response.status === 404) {
         await cache.put(expected.url, missingMarker(expected)).catch(() => undefined);
       }
-      return result.response;
+      return { response: result.response };
     }
-    if (!cache || !room) return responseFor(result);
-    await this.save(cache, expected, result);
     // The verified bytes are still in memory: hand them over rather than reading them back from
     // Cache Storage (a second pass over the file on a cold load).
-    return responseFor(result);
+    if (!cache || !room) return { response: responseFor(result) };
+    const saved = this.save(cache, expected, result);
+    this.saves.push(saved);
+    return { response: responseFor(result), saved };
   }
 
   private report(expected: ExpectedFile, loaded: number, total: number): void {
@@ -208,7 +249,8 @@ export class VerifiedModelStore {
     context.onProgress({ status: 'progress', name: context.progressName, file: expected.path, progress: total ? (loaded / total) * 100 : 0, loaded, total });
   }
 
-  private async save(cache: Cache, expected: ExpectedFile, file: VerifiedFile): Promise<void> {
+  /** Writes the verified file to Cache Storage; the quota error when the browser refused it (never rejects). */
+  private async save(cache: Cache, expected: ExpectedFile, file: VerifiedFile): Promise<StorageQuotaError | null> {
     const headers = new Headers({
       'content-type': file.contentType,
       'content-length': String(file.bytes),
@@ -221,9 +263,11 @@ export class VerifiedModelStore {
     try {
       // Cache.put commits the whole entry or nothing, so a failure never leaves half a file.
       await cache.put(expected.url, new Response(file.body, { status: 200, headers }));
+      return null;
     } catch (error) {
-      if (isQuotaError(error) && !this.shipsWithApp(expected)) throw await this.quotaError(expected, file.bytes);
+      if (isQuotaError(error) && !this.shipsWithApp(expected)) return this.quotaError(expected, file.bytes);
       console.warn(`Could not store ${expected.path} (${(error as Error).message}); using it without storing.`);
+      return null;
     }
   }
 

@@ -28,7 +28,7 @@ function pointTransformersAt(location: ModelLocation): void {
  * progress against the plan's files; the store's named errors (integrity, quota, offline) pass
  * through, anything else becomes a ModelLoadError naming the model and device.
  */
-export async function loadWithTransformers<T>(
+export async function loadWithTransformers<T extends { model: { dispose(): Promise<unknown> } }>(
   entry: ModelEntry,
   attempt: DeviceLoad,
   onProgress: (progress: LoadProgress) => void,
@@ -38,13 +38,22 @@ export async function loadWithTransformers<T>(
   pointTransformersAt(location);
   const progress = new LoadProgressTracker(attempt.files, attempt.device, onProgress);
   progress.report('Starting');
-  const endStoreLoad = beginModelLoad(entry, location, progress.callback);
+  const storeLoad = beginModelLoad(entry, location, progress.callback);
   try {
-    return await load(location, progress.callback);
+    const loaded = await load(location, progress.callback);
+    // The files were written to Cache Storage while the sessions were created. A file the quota
+    // could not hold fails the load, as a refused download does: the person chose a model to
+    // keep, and it would not be there offline.
+    const refused = await storeLoad.settled();
+    if (refused) {
+      await loaded.model.dispose().catch(() => undefined);
+      throw refused;
+    }
+    return loaded;
   } catch (error) {
     if (error instanceof VlmError) throw error;
     throw new ModelLoadError(`Could not load ${entry.name} on ${attempt.device}: ${(error as Error).message}`, { modelId: entry.id });
   } finally {
-    endStoreLoad();
+    storeLoad.end();
   }
 }
