@@ -157,3 +157,33 @@ test('a follow-up reuses the whole previous turn, the answer included, and gives
   expect(withoutReuse.timings.reusedPromptTokens).toBe(0);
   expect(withReuse.tokenIds).toEqual(withoutReuse.tokenIds);
 });
+
+// The real runtime end to end: what work ahead leaves in the cache is what the answer would have
+// computed. (That the prompt is cut into the same decoder runs, which keeps q8 logits equal at
+// 256M dimensions, is engine.test.ts's; `npm run bench` compares the tokens there.)
+test('an answer is the same token for token whether its image was prepared ahead or not', async ({ page, backend }) => {
+  await page.goto('/');
+  await installImageMaker(page);
+  await loadTestModel(page, backend);
+  const outcome = await page.evaluate(async (options) => {
+    const runs = [];
+    for (let seed = 1; seed <= 3; seed++) {
+      const blob = await (window as unknown as WindowWithImages).testImage(seed, 640, 480);
+      const question = { role: 'user' as const, text: 'Describe this picture in a few words, please.', images: [{ id: `photo-${seed}`, blob }] };
+      await window.vlm.reset();
+      const cold = await window.vlm.generate([question], options, () => undefined);
+      await window.vlm.reset();
+      const ahead = await window.vlm.prepare([{ ...question, text: '' }], options.detail);
+      const prepared = await window.vlm.generate([question], options, () => undefined);
+      runs.push({ cold, ahead, prepared });
+    }
+    return runs;
+  }, greedy(48));
+  for (const { cold, ahead, prepared } of outcome) {
+    expect(ahead.outcome).toBe('prepared');
+    expect(prepared.timings.preparedTokens).toBeGreaterThan(0);
+    expect(prepared.timings.reusedPromptTokens).toBe(ahead.preparedTokens);
+    expect(cold.timings.reusedPromptTokens).toBe(0);
+    expect(prepared.tokenIds).toEqual(cold.tokenIds);
+  }
+});

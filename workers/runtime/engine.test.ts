@@ -2,10 +2,10 @@
  * The engine's steps with a fake model family: a "counting" model whose decoder always predicts
  * the token after the last one it was fed, up to an end-of-answer token. No ONNX files, no browser.
  */
-import { Tensor } from '@huggingface/transformers';
+import { RawImage, Tensor } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
 import { ContextOverflowError, GenerationBusyError, InvalidLogitsError, InvalidRequestError, ModelDownloadError, ModelLoadError, ModelNotLoadedError, WebGpuUnavailableError } from '../errors.ts';
-import type { LoadedModel, PreparedPrompt, VlmFamily } from '../families/family.ts';
+import type { LoadedModel, PreparedPrompt, PromptImage, VlmFamily } from '../families/family.ts';
 import { FAMILY_TRAITS, mergeRegistry } from '../models/registry.ts';
 import type { ChatTurn, Device, GenerateOptions, LoadProgress, WebGpuCapabilities } from '../protocol.ts';
 import { VlmEngine } from './engine.ts';
@@ -39,10 +39,23 @@ interface FakeOptions {
    * decoder step must receive, and no multi-turn KV reuse.
    */
   encoderDecoder?: boolean;
+  /** Images: each is IMAGE_TOKENS tokens (id 2) before its turn's words, its features encoded once. */
+  images?: boolean;
 }
 
+const IMAGE_TOKENS = 4;
+
 function fakeFamily(options: FakeOptions = {}) {
-  const calls = { decoderRuns: 0, loads: [] as Device[], encodes: 0, encoderStates: [] as (number | undefined)[], cacheBranches: [] as (boolean | undefined)[] };
+  const calls = {
+    decoderRuns: 0,
+    /** Tokens fed to each decoder run, in order. */
+    fed: [] as number[],
+    imagesEncoded: 0,
+    loads: [] as Device[],
+    encodes: 0,
+    encoderStates: [] as (number | undefined)[],
+    cacheBranches: [] as (boolean | undefined)[],
+  };
   const decoder = {
     inputNames: [
       'inputs_embeds',
@@ -60,6 +73,7 @@ function fakeFamily(options: FakeOptions = {}) {
       calls.cacheBranches.push((feeds['use_cache_branch']?.data as Uint8Array | boolean[] | undefined)?.[0] === undefined ? undefined : Boolean(feeds['use_cache_branch']!.data[0]));
       const embeds = feeds['inputs_embeds']!.data as Float32Array;
       const fed = embeds.length;
+      calls.fed.push(fed);
       const total = feeds['attention_mask']!.dims[1]!;
       const logits = new Float32Array(fed * VOCAB);
       const last = embeds[fed - 1]!;
@@ -100,18 +114,35 @@ function fakeFamily(options: FakeOptions = {}) {
         dispose: async () => undefined,
       };
     },
-    // One token per word of each turn, then 3 ("Assistant:").
-    preparePrompt(model, conversation: readonly ChatTurn[]): PreparedPrompt {
-      const ids = [...conversation.flatMap((turn) => turn.text.split(/\s+/).map(() => 1)), 3];
+    // Per turn its images' tokens, one token per word; then 3 ("Assistant:").
+    preparePrompt(model, conversation: readonly ChatTurn[], stored): PreparedPrompt {
+      const ids: number[] = [];
+      const images: PromptImage[] = [];
+      for (const turn of conversation) {
+        for (const { id } of turn.images ?? []) {
+          if (!options.images) throw new Error('The counting model has no images.');
+          const image = stored.get(id)!;
+          const plan = { longestEdge: image.width, split: false, rows: 0, cols: 0, frames: 1, imageTokens: IMAGE_TOKENS };
+          images.push({ key: image.contentHash, id, image, plan, firstImageToken: ids.length, endImageToken: ids.length + IMAGE_TOKENS });
+          ids.push(...Array<number>(IMAGE_TOKENS).fill(2));
+        }
+        ids.push(...turn.text.split(/\s+/).map(() => 1));
+      }
+      ids.push(3);
       if (ids.length + 1 > model.contextLength) {
         throw new ContextOverflowError(`This conversation is ${ids.length} tokens.`, { promptTokens: ids.length, imageTokens: 0, contextLength: model.contextLength });
       }
-      return { ids, images: [], imageTokens: 0 };
+      return { ids, images, imageTokens: images.length * IMAGE_TOKENS };
     },
-    async encodeImage() {
-      throw new Error('The counting model has no images.');
+    async encodeImage(_model, image, features, timings) {
+      calls.imagesEncoded++;
+      timings.imagesEncoded++;
+      features.set(image.key, { data: new Float32Array(IMAGE_TOKENS), type: 'float32', rows: IMAGE_TOKENS, hidden: 1 });
     },
-    async embed(_model, prompt, start) {
+    async embed(model, prompt, start, timings, features) {
+      for (const image of prompt.images) {
+        if (image.endImageToken > start && !features.has(image.key)) await family.encodeImage!(model, image, features, timings, () => undefined as never);
+      }
       const ids = prompt.ids.slice(start);
       return tensor(Float32Array.from(ids), [1, ids.length, 1]);
     },
@@ -127,6 +158,8 @@ function engineWith(gpu: Partial<WebGpuCapabilities>, options: FakeOptions = {})
     webGpu: async () => ({ available: false, isSoftware: false, shaderF16: false, ...gpu }),
     configureRuntime: () => 4,
     gpuDevice: async () => undefined,
+    // Two by two grey pixels, whatever was sent.
+    decodeImage: async () => new RawImage(new Uint8ClampedArray(2 * 2 * 4).fill(128), 2, 2, 4),
   });
   return { engine, calls };
 }
@@ -317,5 +350,32 @@ describe('VlmEngine with an encoder-decoder family', () => {
     expect(again.timings.reusedPromptTokens).toBe(3);
     expect(calls.encodes).toBe(0);
     expect(calls.encoderStates.every((state) => state === undefined)).toBe(true);
+  });
+});
+
+describe('VlmEngine work ahead of Enter', () => {
+  it('runs the prompt in the same decoder runs whether its image was prepared ahead or not, so the answer is the same', async () => {
+    // With quantized weights each run's activations get their own scale: other cuts, other logits.
+    const photo = { id: 'photo', source: { bytes: new ArrayBuffer(8), type: 'image/png' } };
+    const asked: ChatTurn[] = [{ role: 'user', text: 'What is this', images: [photo] }];
+    const answer = async (prepareFirst: boolean) => {
+      const { engine, calls } = engineWith(noGpu, { images: true });
+      await engine.load('counting', { device: 'wasm' }, () => undefined);
+      const loadRuns = calls.fed.length;
+      const ahead = prepareFirst ? await engine.prepare([{ ...asked[0]!, text: '' }], 'low') : null;
+      const result = await engine.generate(asked, greedy(100), () => undefined);
+      return { ahead, result, runs: calls.fed.slice(loadRuns), imagesEncoded: calls.imagesEncoded };
+    };
+    const cold = await answer(false);
+    const prepared = await answer(true);
+    expect(prepared.ahead).toMatchObject({ outcome: 'prepared', preparedTokens: IMAGE_TOKENS, imagesEncoded: 1 });
+    expect(prepared.result.timings.reusedPromptTokens).toBe(IMAGE_TOKENS);
+    expect(cold.result.timings.reusedPromptTokens).toBe(0);
+    // The image's tokens, then the question's 3 words and "Assistant:", then one token per step.
+    expect(cold.runs.slice(0, 3)).toEqual([IMAGE_TOKENS, 4, 1]);
+    expect(prepared.runs).toEqual(cold.runs);
+    expect(prepared.imagesEncoded).toBe(1);
+    expect(prepared.result.tokenIds).toEqual(cold.result.tokenIds);
+    expect(cold.result.tokenIds).toEqual([4, 5, 6, 7, 8, 9, 10, 11]);
   });
 });

@@ -8,7 +8,7 @@
  * multi-turn KV reuse is prefilled afresh every answer). What the engine needs from the browser
  * comes in through EngineDeps, so it is unit tested with fakes.
  */
-import { env, Tensor } from '@huggingface/transformers';
+import { env, Tensor, type RawImage } from '@huggingface/transformers';
 import {
   ContextOverflowError,
   GenerationBusyError,
@@ -32,6 +32,7 @@ import {
   type GenerateOptions,
   type GenerateResult,
   type ImageDetail,
+  type ImageSource,
   type LoadResult,
   type ModelEntry,
   type ModelFamilyId,
@@ -48,7 +49,7 @@ import { AnswerIds } from './answer-ids.ts';
 import { capabilities, webGpuCapabilities } from './capabilities.ts';
 import { FeatureStore } from './feature-store.ts';
 import { GenerationRun } from './generation-run.ts';
-import { ImageStore } from './image-store.ts';
+import { decodeImage, ImageStore } from './image-store.ts';
 import { KvCache } from './kv-cache.ts';
 import { configureOnnxRuntime, configuredWasmThreads, defaultWasmThreads } from './ort-env.ts';
 import { disposeTensors, type OrtTensor } from './ort-types.ts';
@@ -68,6 +69,8 @@ export interface EngineDeps {
   configureRuntime(wasmThreads: number | undefined): number;
   /** ONNX Runtime's WebGPU device, once a model runs on WebGPU. */
   gpuDevice(): Promise<GPUDevice | undefined>;
+  /** Turns an image the page sent into pixels (the browser's decoders; tests bring their own). */
+  decodeImage(source: ImageSource, id: string): Promise<RawImage>;
 }
 
 const runtimeDeps: EngineDeps = {
@@ -80,6 +83,7 @@ const runtimeDeps: EngineDeps = {
     return configuredWasmThreads();
   },
   gpuDevice: async () => (env.backends.onnx.webgpu as { device?: GPUDevice | Promise<GPUDevice> } | undefined)?.device,
+  decodeImage,
 };
 
 interface Loaded {
@@ -97,6 +101,8 @@ interface PreparedRun {
   imageDecodeMs: number;
   /** Prompt tokens the KV cache already holds (nothing else touches the cache while a run is on). */
   reuse: number;
+  /** Where work ahead of Enter stops in this prompt (see `aheadEnd`), or null. */
+  aheadEnd: number | null;
 }
 
 /** Work done ahead of Enter that sits in the KV cache, not yet used by a generation. */
@@ -130,7 +136,7 @@ export function validateGenerateOptions(options: GenerateOptions): void {
 export class VlmEngine implements VlmWorkerApi {
   readonly #deps: EngineDeps;
   #loaded: Loaded | null = null;
-  readonly #images = new ImageStore();
+  readonly #images: ImageStore;
   readonly #pixelsOf = (id: string) => this.#images.pixels(id);
   /** Image features by content and layout, for the loaded model (cleared when it changes). */
   readonly #features = new FeatureStore();
@@ -149,6 +155,7 @@ export class VlmEngine implements VlmWorkerApi {
 
   constructor(deps: Partial<EngineDeps> = {}) {
     this.#deps = { ...runtimeDeps, ...deps };
+    this.#images = new ImageStore(undefined, this.#deps.decodeImage);
   }
 
   capabilities(): Promise<Capabilities> {
@@ -385,8 +392,8 @@ export class VlmEngine implements VlmWorkerApi {
       await this.#images.ingest(conversation);
       const prompt = family.preparePrompt(model, conversation, this.#images.map, detail, this.#memory);
       const ownImages = prompt.images.slice(prompt.images.length - last.images.length);
-      const end = ownImages.at(-1)!.endImageToken;
       // The prompt up to the last image token: a prefix of every prompt this message can have.
+      const end = aheadEnd(family, prompt, last.images.length)!;
       const ahead: PreparedPrompt = { ids: prompt.ids.slice(0, end), images: prompt.images, imageTokens: prompt.imageTokens };
       const reuse = cache.reusablePrefix({ ...ahead, ids: prompt.ids.slice(0, end + 1) });
       if (reuse >= end) return prepareResult('already-prepared', end - (this.#prepared?.start ?? reuse));
@@ -403,10 +410,7 @@ export class VlmEngine implements VlmWorkerApi {
       // A prefill of the new tokens on top of what the cache holds, as a generation would run it.
       await cache.truncate(reuse);
       const start = Math.min(reuse, this.#prepared?.start ?? reuse);
-      const embeds = await family.embed(model, ahead, reuse, timings, this.#features, this.#pixelsOf);
-      const outputs = await this.#runDecoder(model, cache, embeds, end - reuse);
-      cache.update(outputs, ahead.ids.slice(reuse), ahead);
-      disposeOutputs(outputs, 'logits');
+      disposeOutputs(await this.#prefillRange(model, family, cache, ahead, reuse, timings), 'logits');
       this.#prepared = { start, end, imageKeys: ownImages.map((image) => image.key), readyAt: performance.now() };
       return prepareResult('prepared', end - start, timings.imagesEncoded);
     } catch (error) {
@@ -464,25 +468,48 @@ export class VlmEngine implements VlmWorkerApi {
       run.timings.preparedTokens = ahead.end - ahead.start;
       run.timings.preparedAheadMs = run.started - ahead.readyAt;
     }
-    return { prompt, imageDecodeMs, reuse, maxNewTokens: Math.min(options.maxNewTokens, model.contextLength - prompt.ids.length) };
+    const last = conversation.at(-1)!;
+    return {
+      prompt,
+      imageDecodeMs,
+      reuse,
+      aheadEnd: aheadEnd(family, prompt, last.role === 'user' ? (last.images?.length ?? 0) : 0),
+      maxNewTokens: Math.min(options.maxNewTokens, model.contextLength - prompt.ids.length),
+    };
   }
 
   /** Runs the prompt tokens the KV cache does not hold (encoding their images) through the decoder. */
-  async #prefill({ model, family, cache }: Loaded, run: GenerationRun, { prompt, imageDecodeMs, reuse }: PreparedRun): Promise<DecoderOutputs> {
+  async #prefill({ model, family, cache }: Loaded, run: GenerationRun, { prompt, imageDecodeMs, reuse, aheadEnd: split }: PreparedRun): Promise<DecoderOutputs> {
     await cache.truncate(reuse);
     run.timings.reusedPromptTokens = reuse;
     const started = performance.now();
     const embedTimings: EmbedTimings = { imagePreprocessMs: imageDecodeMs, visionEncodeMs: 0, imagesEncoded: 0 };
     if (family.encode) this.#encoderFeeds = await family.encode(model, prompt, embedTimings, this.#pixelsOf);
-    const embeds = await family.embed(model, prompt, reuse, embedTimings, this.#features, this.#pixelsOf);
-    const outputs = await this.#runDecoder(model, cache, embeds, prompt.ids.length - reuse);
-    cache.update(outputs, prompt.ids.slice(reuse), prompt);
+    // The prompt is run in the pieces work ahead of Enter runs it in: up to the end of the last
+    // message's images, then the rest. Split or not, the answer is the same whenever the person
+    // pressed Enter: with quantized weights ONNX Runtime quantizes each run's activations with
+    // one scale per run, so how a prompt is cut into runs changes the logits (and greedy tokens of
+    // near-ties; docs/performance.md, "Same answer whether prepared or not").
+    const cuts = split !== null && reuse < split && split < prompt.ids.length ? [reuse, split, prompt.ids.length] : [reuse, prompt.ids.length];
+    let outputs: DecoderOutputs | null = null;
+    for (let i = 1; i < cuts.length; i++) {
+      if (outputs) disposeOutputs(outputs, 'logits');
+      outputs = await this.#prefillRange(model, family, cache, { ...prompt, ids: prompt.ids.slice(0, cuts[i]) }, cuts[i - 1]!, embedTimings);
+    }
     // Their features are in the cache now: the pixels are only needed again if it is cut before
     // them. A family without KV reuse encodes them again for the next answer: they stay.
     if (kvReuseOf(family)) this.#images.dropPixels(prompt.images.map((image) => image.id));
     Object.assign(run.timings, embedTimings);
     // The prefill proper: token embeddings and the decoder, without the image work inside `embed`.
     run.timings.prefillMs = performance.now() - started - (embedTimings.imagePreprocessMs - imageDecodeMs) - embedTimings.visionEncodeMs;
+    return outputs!;
+  }
+
+  /** Runs `prompt.ids` from `from` to its end through the decoder on top of the cache (which holds `from` tokens). */
+  async #prefillRange(model: LoadedModel, family: VlmFamily, cache: KvCache, prompt: PreparedPrompt, from: number, timings: EmbedTimings): Promise<DecoderOutputs> {
+    const embeds = await family.embed(model, prompt, from, timings, this.#features, this.#pixelsOf);
+    const outputs = await this.#runDecoder(model, cache, embeds, prompt.ids.length - from);
+    cache.update(outputs, prompt.ids.slice(from), prompt);
     return outputs;
   }
 
@@ -578,6 +605,15 @@ export class VlmEngine implements VlmWorkerApi {
 
 function kvReuseOf(family: VlmFamily): boolean {
   return family.traits.capabilities.multiTurnKvReuse;
+}
+
+/**
+ * Where work ahead of Enter stops in `prompt`: the end of the last message's images (its last
+ * `imageCount` images), for a family that prepares ahead; null when there is nothing to prepare.
+ */
+function aheadEnd(family: VlmFamily, prompt: PreparedPrompt, imageCount: number): number | null {
+  if (!kvReuseOf(family) || !family.encodeImage || imageCount === 0) return null;
+  return prompt.images.at(-1)?.endImageToken ?? null;
 }
 
 function prepareResult(outcome: PrepareResult['outcome'], preparedTokens = 0, imagesEncoded = 0, message?: string): PrepareResult {
