@@ -66,16 +66,19 @@ export function RegionOverlay({ answer, image }: { answer: AnswerRegions; image:
   // The boxes follow the picture's displayed size (the column's width, the window's size).
   const box = useElementSize(frame);
   const [visible, setVisible] = useState(true);
-  const [highlighted, setHighlighted] = useState<number | null>(null);
+  // The pointer's region wins over the focused one; leaving it goes back to the focused one.
+  const [hovered, setHovered] = useState<number | null>(null);
+  const [focused, setFocused] = useState<number | null>(null);
+  const highlighted = hovered ?? focused;
 
   const fit = box ? fitContain({ width: answer.width, height: answer.height }, box) : null;
   const labels = [...new Set(answer.regions.map((region) => region.label))];
   const lines = ocrLines(answer);
   const highlight = (index: number) => ({
-    onMouseEnter: () => setHighlighted(index),
-    onMouseLeave: () => setHighlighted(null),
-    onFocus: () => setHighlighted(index),
-    onBlur: () => setHighlighted(null),
+    onMouseEnter: () => setHovered(index),
+    onMouseLeave: () => setHovered(null),
+    onFocus: () => setFocused(index),
+    onBlur: () => setFocused(null),
   });
   const stem = image.name.replace(/\.[^.]+$/, '') || 'image';
   return (
@@ -95,8 +98,8 @@ export function RegionOverlay({ answer, image }: { answer: AnswerRegions; image:
                   data-label={region.label}
                   data-box={region.box.join(',')}
                   data-index={index}
-                  onMouseEnter={() => setHighlighted(index)}
-                  onMouseLeave={() => setHighlighted(null)}
+                  onMouseEnter={() => setHovered(index)}
+                  onMouseLeave={() => setHovered(null)}
                 >
                   {region.quad ? (
                     <polygon points={quadPoints(region.quad, fit)} stroke={colour} />
@@ -120,19 +123,19 @@ export function RegionOverlay({ answer, image }: { answer: AnswerRegions; image:
         </label>
         {/* OCR lines are each their own label: the list of lines below stands for the legend. */}
         {lines.length === 0 && (
-        <ul className="region-legend" aria-label="Labels">
-          {labels.map((label) => {
-            const first = answer.regions.findIndex((region) => region.label === label);
-            const count = answer.regions.filter((region) => region.label === label).length;
-            return (
-              <li key={label}>
-                <button type="button" className="region-label" style={{ borderColor: labelColour(label) }} {...highlight(first)}>
-                  {label || '(no label)'} {count > 1 ? `×${count}` : ''}
-                </button>
-              </li>
-            );
-          })}
-        </ul>
+          <ul className="region-legend" aria-label="Labels">
+            {labels.map((label) => {
+              const first = answer.regions.findIndex((region) => region.label === label);
+              const count = answer.regions.filter((region) => region.label === label).length;
+              return (
+                <li key={label}>
+                  <button type="button" className="region-label" style={{ borderColor: labelColour(label) }} {...highlight(first)}>
+                    {label || '(no label)'} {count > 1 ? `×${count}` : ''}
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
         )}
         <button type="button" className="button secondary small" onClick={() => download(new Blob([regionsJson(answer)], { type: 'application/json' }), `${stem}-regions.json`)}>
           Export JSON
