@@ -5,6 +5,7 @@
  */
 import type { PageTurn } from '../bridge/index.ts';
 import type { Attachment } from '../files/index.ts';
+import { questionText } from './task-message.ts';
 import type { AnswerRegions, Device, ErrorInfo, FinishReason, GenerationTimings, PixelBox, VideoClip } from '../../workers/protocol.ts';
 
 /** A video asked about: its name and length, and each frame's time (the frames are the message's images). */
@@ -145,7 +146,7 @@ export function conversationReducer(state: ConversationState, action: Conversati
       return {
         conversation: {
           ...conversation,
-          title: conversation.title || titleFor(action.user.text, action.user.images.length),
+          title: conversation.title || titleFor(questionText(action.user), action.user.images.length),
           updatedAt: action.user.createdAt,
           messages: [...conversation.messages, action.user, action.answer],
         },
@@ -158,7 +159,7 @@ export function conversationReducer(state: ConversationState, action: Conversati
       const user = state.conversation.messages[index] as UserMessage;
       const edited = action.text === undefined ? user : editedQuestion(user, action.text);
       const messages = [...state.conversation.messages.slice(0, index), edited, action.answer];
-      const title = index === 0 && action.text !== undefined ? titleFor(action.text, user.images.length) : state.conversation.title;
+      const title = index === 0 && action.text !== undefined ? titleFor(questionText(edited), user.images.length) : state.conversation.title;
       return { conversation: { ...state.conversation, title, messages, updatedAt: action.answer.createdAt }, revision: state.revision + 1 };
     }
     case 'continue': {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Attachment } from '../files/index.ts';
 import type { AssistantMessage } from './conversation.ts';
-import { askedRegionAnswer, questionTask } from './task-message.ts';
+import { askedRegionAnswer, questionTask, questionText } from './task-message.ts';
 
 const image = { id: 'img', name: 'street.png', width: 640, height: 360 } as Attachment;
 const answer = (patch: Partial<AssistantMessage>): AssistantMessage => ({ id: 'a', role: 'assistant', text: ' a red car ', status: 'done', createdAt: 0, modelId: 'm', task: '<REGION_TO_DESCRIPTION>', ...patch });
@@ -18,6 +18,10 @@ describe('task questions in the chat', () => {
     expect(questionTask({ text: '<OD>' })).toMatchObject({ task: { label: 'Find objects' }, input: '' });
     expect(questionTask({ text: 'Where is the dog?' })).toBeNull();
     expect(questionTask({ text: '<NOT_A_TASK>' })).toBeNull();
+    // As a chat's title.
+    expect(questionText({ text: '<REGION_TO_DESCRIPTION><loc_100><loc_100><loc_500><loc_500>', region })).toBe('Describe a region: 64, 36 → 320, 180 px');
+    expect(questionText({ text: '<OD>' })).toBe('Find objects');
+    expect(questionText({ text: 'Where is the dog?' })).toBe('Where is the dog?');
   });
 
   it('draws the asked region with the answer about it, in the pixels it was drawn in, and only for finished answers to region tasks', () => {

@@ -22,6 +22,13 @@ export function questionTask(message: Pick<UserMessage, 'text' | 'region'>): { t
   return { task, input: match![2]!.trim() };
 }
 
+/** A question as a line of text a person reads (a chat's title): a task message as "Task: input". */
+export function questionText(message: Pick<UserMessage, 'text' | 'region'>): string {
+  const asked = questionTask(message);
+  if (!asked) return message.text;
+  return asked.input ? `${asked.task.label}: ${asked.input}` : asked.task.label;
+}
+
 /**
  * An answer to a region task is text about the region: this puts the region it asked about over
  * the image, labelled with that text, so it can be seen and exported like the boxes of other
