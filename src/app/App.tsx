@@ -189,6 +189,7 @@ export function App() {
             onPickFiles={(files) => void addFiles(files)}
             onOpenLive={() => setLiveOpen(true)}
             placeholder={taskModel ? taskPlaceholder(task) : undefined}
+            readyWithoutText={taskModel && task !== 'auto' && florence2Task(task)?.input === 'none' && taskImage !== undefined}
             media={
               video.state.status === 'empty' && !video.opening
                 ? null
