@@ -17,7 +17,7 @@ interface DrawnRegion {
 test.describe('Florence-2 in the chat', () => {
   test('pick a task, see the boxes over the image at the right place, highlight, toggle, export', async ({ page }) => {
     const errors = watchConsole(page);
-    // 20 answer tokens: the test model writes a label and four location tokens, so four boxes.
+    // 20 answer tokens: the test model writes a label and eight location tokens (two boxes), twice, so four boxes.
     await openChat(page, { maxNewTokens: 20 }, { model: FLORENCE2_TEST_MODEL_ID });
     const picker = page.getByLabel('Task');
     await expect(picker).toBeVisible();

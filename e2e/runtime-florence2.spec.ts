@@ -32,8 +32,8 @@ test.describe('Florence-2 runtime @webgpu', () => {
     expect(answer.tokenIds).toEqual(reference.tokens);
     expect(answer.task).toBe('<OD>');
     expect(answer.timings).toMatchObject({ imagesEncoded: 1, imageTokens: 577, reusedPromptTokens: 0 });
-    // Three boxes (a text token and four location tokens each), labelled and ordered as
-    // transformers.js parsed them, corners sorted.
+    // Three boxes (a text token and eight location tokens, two boxes; then a text token and five
+    // location tokens, one box), labelled and ordered as transformers.js parsed them, corners sorted.
     const { labels, bboxes } = reference.regions['<OD>'] as Boxes;
     expect(bboxes).toHaveLength(3);
     expect(answer.regions).toMatchObject({ task: '<OD>', imageId: 'street', width: 768, height: 768 });

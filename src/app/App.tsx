@@ -5,7 +5,25 @@
  * in IndexedDB, so a reload does not lose it.
  */
 import { useEffect, useState } from 'react';
-import { CameraDialog, Composer, DropOverlay, ImageViewer, TaskPicker, taskMessage, useComposer, useWindowDrop, useWindowPaste, type TaskChoice } from '../composer/index.ts';
+import {
+  CameraDialog,
+  Composer,
+  DropOverlay,
+  ImageViewer,
+  RegionPicker,
+  TaskPicker,
+  takesRegion,
+  taskPlaceholder,
+  taskRequest,
+  useComposer,
+  useWindowDrop,
+  useWindowPaste,
+  type TaskChoice,
+  type TaskRequest,
+} from '../composer/index.ts';
+import { parseRegionText, regionText } from '../composer/region-input.ts';
+import { latestImage } from '../chat/conversation.ts';
+import { florence2Task } from '../../workers/models/florence2-tasks.ts';
 import type { Attachment } from '../files/index.ts';
 import { FAMILY_TRAITS, MAX_IMAGES_PER_MESSAGE } from '../models/index.ts';
 import { appPwa, UpdatePrompt } from '../pwa/index.ts';
@@ -74,6 +92,8 @@ export function App() {
   // Task models (Florence-2) answer tasks, picked next to the composer.
   const [task, setTask] = useState<TaskChoice>('auto');
   const taskModel = selectedModel ? FAMILY_TRAITS[selectedModel.family].capabilities.tasks : false;
+  // A task model looks at one image per task: the attached one, else the conversation's latest.
+  const taskImage = composer.attachments[0] ?? latestImage(conversation.messages);
   // The service worker controller (registered in main.tsx): "Update available — Reload".
   const [pwa] = useState(appPwa);
 
@@ -108,22 +128,23 @@ export function App() {
         width: frame.width,
         height: frame.height,
       }));
-      if (chat.send(draft, images, { name: facts.name, durationSeconds: facts.durationSeconds, timestamps: frames.map((frame) => frame.time) })) {
+      if (chat.send(draft, images, { video: { name: facts.name, durationSeconds: facts.durationSeconds, timestamps: frames.map((frame) => frame.time) } })) {
         composer.reset();
         video.remove();
       }
       return;
     }
-    let text = draft;
+    let request: TaskRequest = { text: draft };
     if (taskModel) {
+      // Refused before sending (no image, a region outside the image...): the alert says why, the draft stays.
       try {
-        text = taskMessage(task, draft, attachments[0]);
+        request = taskRequest(task, draft, attachments[0] ?? latestImage(chat.conversation.messages));
       } catch (error) {
         composer.reportProblem((error as Error).message);
         return;
       }
     }
-    if (chat.send(text, attachments)) composer.reset();
+    if (chat.send(request.text, attachments, request.region ? { region: request.region } : {})) composer.reset();
   };
 
   return (
@@ -145,6 +166,15 @@ export function App() {
         <ConversationPane chat={chat} onSuggestion={composer.setDraft} onExample={(file) => composer.addFiles([file])} onView={setViewing} />
         <footer className="composer-dock">
           {taskModel && <TaskPicker value={task} onChange={setTask} />}
+          {taskModel && takesRegion(task) && (
+            <RegionPicker
+              image={taskImage}
+              box={parseRegionText(composer.draft)}
+              taskLabel={florence2Task(task)?.label ?? task}
+              onDraw={(box) => composer.setDraft(regionText(box))}
+              onClear={() => composer.setDraft('')}
+            />
+          )}
           <Composer
             composer={composer}
             busy={chat.busy}
@@ -158,6 +188,8 @@ export function App() {
             onOpenCamera={() => setCameraOpen(true)}
             onPickFiles={(files) => void addFiles(files)}
             onOpenLive={() => setLiveOpen(true)}
+            placeholder={taskModel ? taskPlaceholder(task) : undefined}
+            readyWithoutText={taskModel && task !== 'auto' && florence2Task(task)?.input === 'none' && taskImage !== undefined}
             media={
               video.state.status === 'empty' && !video.opening
                 ? null

@@ -4,6 +4,7 @@
  */
 import { useCallback, type RefObject } from 'react';
 import {
+  editedQuestion,
   questionFor,
   toContinuationTurns,
   toPageTurns,
@@ -11,6 +12,7 @@ import {
   type ConversationAction,
   type ConversationState,
   type Message,
+  type AskedRegion,
   type UserMessage,
   type VideoInfo,
 } from '../chat/conversation.ts';
@@ -28,9 +30,15 @@ export interface QuestionsDeps {
   notify: Notify;
 }
 
+/** What a question carries besides its text and images: the video its images were sampled from, or the region a region task asks about. */
+export interface QuestionExtras {
+  video?: VideoInfo;
+  region?: AskedRegion;
+}
+
 export interface Questions {
   /** False when nothing was sent (an answer is running, the question is empty, no model is known yet). */
-  send: (text: string, images: Attachment[], video?: VideoInfo) => boolean;
+  send: (text: string, images: Attachment[], extras?: QuestionExtras) => boolean;
   regenerate: (answerId: string) => void;
   editAndResend: (userId: string, text: string) => void;
   /** The model goes on writing the last answer, stopped part way, after the text it has. */
@@ -46,13 +54,13 @@ export function useQuestions({ runner, chatRef, dispatchChat, selectedModelId, n
   );
 
   const send = useCallback(
-    (text: string, images: Attachment[], video?: VideoInfo): boolean => {
+    (text: string, images: Attachment[], { video, region }: QuestionExtras = {}): boolean => {
       if (isRunning() || (!text.trim() && images.length === 0)) return false;
       if (!selectedModelId) {
         notify('The model list is still loading; try again in a moment.');
         return false;
       }
-      const user: UserMessage = { id: newId('msg'), role: 'user', text: text.trim(), images, ...(video ? { video } : {}), createdAt: Date.now() };
+      const user: UserMessage = { id: newId('msg'), role: 'user', text: text.trim(), images, ...(video ? { video } : {}), ...(region ? { region } : {}), createdAt: Date.now() };
       const answer = newAnswer();
       const messages: Message[] = [...chatRef.current.conversation.messages, user];
       dispatchChat({ type: 'ask', user, answer });
@@ -70,7 +78,7 @@ export function useQuestions({ runner, chatRef, dispatchChat, selectedModelId, n
       const index = messages.findIndex((message) => message.id === userId && message.role === 'user');
       if (index < 0) return;
       const user = messages[index] as UserMessage;
-      const edited: UserMessage = text === undefined ? user : { ...user, text: text.trim() };
+      const edited: UserMessage = text === undefined ? user : editedQuestion(user, text.trim());
       const answer = newAnswer();
       dispatchChat({ type: 'rerun', userId, answer, ...(text === undefined ? {} : { text: edited.text }) });
       start(toPageTurns([...messages.slice(0, index), edited], userId), answer.id);

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { CheckIcon, CopyIcon } from '../lib/icons.tsx';
 
-async function copyText(text: string): Promise<void> {
+/** Puts `text` on the clipboard (through a selection when the Clipboard API is refused). */
+export async function copyText(text: string): Promise<void> {
   try {
     await navigator.clipboard.writeText(text);
   } catch {

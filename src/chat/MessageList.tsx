@@ -4,8 +4,9 @@
  */
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { Attachment } from '../files/index.ts';
-import type { Conversation } from './conversation.ts';
+import { questionFor, type Conversation, type Message } from './conversation.ts';
 import { AssistantMessageView, UserMessageView } from './MessageView.tsx';
+import { askedRegionAnswer } from './task-message.ts';
 import './chat.css';
 
 export interface MessageListProps {
@@ -48,20 +49,34 @@ export function MessageList({ conversation, busy, modelLoading, modelNames, onRe
   }, [conversation.id]);
 
   const lastAnswerIndex = messages.findLastIndex((message) => message.role === 'assistant');
+  /** An image of a message before `index`, by id. */
+  const imageBefore = (index: number, id: string | undefined) =>
+    id === undefined
+      ? undefined
+      : messages
+          .slice(0, index)
+          .flatMap((earlier: Message) => (earlier.role === 'user' ? earlier.images : []))
+          .find((image) => image.id === id);
   return (
     <div className="message-list" ref={container}>
       {messages.map((message, index) => {
         if (message.role === 'user') {
-          return <UserMessageView key={message.id} message={message} canEdit={!busy} onEdit={(text) => onEdit(message.id, text)} onView={onView} />;
+          const regionImage = message.region && !message.images.some((image) => image.id === message.region!.imageId) ? imageBefore(index, message.region.imageId) : undefined;
+          return (
+            <UserMessageView
+              key={message.id}
+              message={message}
+              canEdit={!busy}
+              onEdit={(text) => onEdit(message.id, text)}
+              onView={onView}
+              {...(regionImage ? { regionImage } : {})}
+            />
+          );
         }
         const hasImages = messages.slice(0, index).some((earlier) => earlier.role === 'user' && earlier.images.length > 0);
-        const regionsOn = message.regions?.imageId;
-        const regionImage = regionsOn
-          ? messages
-              .slice(0, index)
-              .flatMap((earlier) => (earlier.role === 'user' ? earlier.images : []))
-              .find((image) => image.id === regionsOn)
-          : undefined;
+        const question = questionFor(messages, message.id);
+        const regions = message.regions ?? askedRegionAnswer(question, message, imageBefore(index, question?.region?.imageId));
+        const regionImage = imageBefore(index, regions?.imageId);
         return (
           <AssistantMessageView
             key={message.id}
@@ -73,7 +88,7 @@ export function MessageList({ conversation, busy, modelLoading, modelNames, onRe
             onRegenerate={() => onRegenerate(message.id)}
             onRunOnCpu={() => onRunOnCpu(message.id)}
             onContinue={() => onContinue(message.id)}
-            {...(regionImage ? { regionImage } : {})}
+            {...(regions && regionImage ? { regions, regionImage } : {})}
           />
         );
       })}

@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import type { ErrorInfo } from '../../workers/protocol.ts';
+import { useRef, useState } from 'react';
+import type { AnswerRegions, ErrorInfo, PixelBox } from '../../workers/protocol.ts';
 import type { Attachment } from '../files/index.ts';
 import { EditIcon, RegenerateIcon, WarningIcon, ChipIcon } from '../lib/icons.tsx';
 import { useObjectUrl } from '../lib/useObjectUrl.ts';
@@ -10,13 +10,27 @@ import { CopyButton } from './CopyButton.tsx';
 import { Markdown } from './Markdown.tsx';
 import { RegionOverlay } from './RegionOverlay.tsx';
 import { florence2Task } from '../../workers/models/florence2-tasks.ts';
+import { useElementSize } from '../lib/useElementSize.ts';
+import { fitContain, regionRect } from './region-overlay.ts';
+import { questionTask } from './task-message.ts';
 
-function MessageImage({ image, onView }: { image: Attachment; onView: (image: Attachment) => void }) {
+/** An image of a question; with the region a region task asked about drawn over it (the picture then fits uncropped). */
+function MessageImage({ image, onView, region }: { image: Attachment; onView: (image: Attachment) => void; region?: PixelBox }) {
   const url = useObjectUrl(image.blob);
+  const picture = useRef<HTMLImageElement>(null);
+  const size = useElementSize(picture);
+  const rect = region && size ? regionRect({ label: '', box: region }, fitContain(image, size)) : null;
   return (
     <li>
       <button type="button" className="message-image" onClick={() => onView(image)} aria-label={`View ${image.name}`}>
-        {url && <img src={url} alt="" style={{ aspectRatio: `${image.width} / ${image.height}` }} />}
+        <span className="message-image-frame">
+          {url && <img ref={picture} src={url} alt="" className={region ? 'with-region' : undefined} style={{ aspectRatio: `${image.width} / ${image.height}` }} />}
+          {size && rect && (
+            <svg className="region-layer" width={size.width} height={size.height} aria-hidden="true">
+              <rect className="asked-region" data-box={region!.join(',')} x={rect.left} y={rect.top} width={rect.width} height={rect.height} />
+            </svg>
+          )}
+        </span>
       </button>
     </li>
   );
@@ -56,20 +70,26 @@ export function UserMessageView({
   canEdit,
   onEdit,
   onView,
+  regionImage,
 }: {
   message: UserMessage;
   canEdit: boolean;
   onEdit: (text: string) => void;
   onView: (image: Attachment) => void;
+  /** The earlier image the message's region was drawn on, when it is not one of the message's own. */
+  regionImage?: Attachment;
 }) {
   const [editing, setEditing] = useState<string | null>(null);
+  const task = questionTask(message);
+  // A region on an earlier image is shown on that image, here, so the question reads on its own.
+  const images = regionImage && !message.images.some((image) => image.id === regionImage.id) ? [...message.images, regionImage] : message.images;
   return (
     <article className="message user" aria-label="You">
       {message.video && <MessageVideo message={message} video={message.video} onView={onView} />}
-      {message.images.length > 0 && !message.video && (
-        <ul className={`message-images count-${Math.min(message.images.length, 4)}`} aria-label="Images">
-          {message.images.map((image) => (
-            <MessageImage key={image.id} image={image} onView={onView} />
+      {images.length > 0 && !message.video && (
+        <ul className={`message-images count-${Math.min(images.length, 4)}`} aria-label="Images">
+          {images.map((image) => (
+            <MessageImage key={image.id} image={image} onView={onView} {...(message.region?.imageId === image.id ? { region: message.region.box } : {})} />
           ))}
         </ul>
       )}
@@ -111,7 +131,15 @@ export function UserMessageView({
         </form>
       ) : (
         <div className="user-row">
-          {message.text && <div className="bubble">{message.text}</div>}
+          {task ? (
+            // A task message reads as its task and input, not as the task token and location tokens the model gets.
+            <div className="bubble question-task" title={message.text}>
+              <span className="chip">Task: {task.task.label}</span>
+              {task.input && <span className="question-input">{task.input}</span>}
+            </div>
+          ) : (
+            message.text && <div className="bubble">{message.text}</div>
+          )}
           <div className="user-actions">
             <button type="button" className="action-button" aria-label="Edit" title="Edit and resend" disabled={!canEdit} onClick={() => setEditing(message.text)}>
               <EditIcon />
@@ -150,6 +178,7 @@ export function AssistantMessageView({
   onRegenerate,
   onRunOnCpu,
   onContinue,
+  regions,
   regionImage,
 }: {
   message: AssistantMessage;
@@ -160,7 +189,9 @@ export function AssistantMessageView({
   onRegenerate: () => void;
   onRunOnCpu: () => void;
   onContinue: () => void;
-  /** The image the answer's regions are about, when it has some. */
+  /** The regions to draw: the answer's own, or the region its region-task question asked about. */
+  regions?: AnswerRegions;
+  /** The image those regions are on. */
   regionImage?: Attachment;
 }) {
   const running = message.status === 'pending' || message.status === 'streaming';
@@ -193,7 +224,7 @@ export function AssistantMessageView({
           )}
           {message.status === 'streaming' && <span className="cursor" aria-hidden="true" />}
         </div>
-        {message.regions && regionImage && !running && <RegionOverlay answer={message.regions} image={regionImage} />}
+        {regions && regionImage && !running && <RegionOverlay answer={regions} image={regionImage} />}
         {message.status === 'stopped' && !reloaded && (
           <p className="answer-note">
             <span className="chip">Stopped</span>

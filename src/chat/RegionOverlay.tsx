@@ -2,13 +2,18 @@
  * An answer's regions drawn over the image it is about: one colour per label, the label on each
  * box, a legend whose entries highlight their boxes on hover or focus (as do the boxes), a toggle
  * to see the picture without them, and exports: JSON in the original image's pixels and a PNG
- * with the boxes burned in. The geometry is region-overlay.ts's; this only draws.
+ * with the boxes burned in. OCR with regions lists the lines it read under the picture as real
+ * text (select it, or "Copy all text"), each line tied to its quadrilateral: hovering or focusing
+ * one highlights the other. The geometry is region-overlay.ts's; this only draws.
  */
 import { useEffect, useRef, useState } from 'react';
 import type { AnswerRegions } from '../../workers/protocol.ts';
 import type { Attachment } from '../files/index.ts';
+import { CheckIcon, CopyIcon } from '../lib/icons.tsx';
+import { useElementSize } from '../lib/useElementSize.ts';
 import { useObjectUrl } from '../lib/useObjectUrl.ts';
-import { fitContain, labelColour, quadPoints, regionRect, regionsJson, type Size } from './region-overlay.ts';
+import { copyText } from './CopyButton.tsx';
+import { fitContain, labelColour, ocrLines, ocrText, quadPoints, regionRect, regionsJson } from './region-overlay.ts';
 
 function download(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
@@ -58,23 +63,23 @@ async function burnedInPng(image: Blob, answer: AnswerRegions): Promise<Blob> {
 export function RegionOverlay({ answer, image }: { answer: AnswerRegions; image: Attachment }) {
   const url = useObjectUrl(image.blob);
   const frame = useRef<HTMLDivElement>(null);
-  const [box, setBox] = useState<Size | null>(null);
-  const [visible, setVisible] = useState(true);
-  const [highlighted, setHighlighted] = useState<number | null>(null);
-
   // The boxes follow the picture's displayed size (the column's width, the window's size).
-  useEffect(() => {
-    const element = frame.current;
-    if (!element) return;
-    const measure = () => setBox({ width: element.clientWidth, height: element.clientHeight });
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
+  const box = useElementSize(frame);
+  const [visible, setVisible] = useState(true);
+  // The pointer's region wins over the focused one; leaving it goes back to the focused one.
+  const [hovered, setHovered] = useState<number | null>(null);
+  const [focused, setFocused] = useState<number | null>(null);
+  const highlighted = hovered ?? focused;
 
   const fit = box ? fitContain({ width: answer.width, height: answer.height }, box) : null;
   const labels = [...new Set(answer.regions.map((region) => region.label))];
+  const lines = ocrLines(answer);
+  const highlight = (index: number) => ({
+    onMouseEnter: () => setHovered(index),
+    onMouseLeave: () => setHovered(null),
+    onFocus: () => setFocused(index),
+    onBlur: () => setFocused(null),
+  });
   const stem = image.name.replace(/\.[^.]+$/, '') || 'image';
   return (
     <figure className="region-overlay" aria-label="Regions in the image">
@@ -92,8 +97,9 @@ export function RegionOverlay({ answer, image }: { answer: AnswerRegions; image:
                   className={`region ${highlighted === index ? 'highlighted' : ''} ${active ? '' : 'dimmed'}`}
                   data-label={region.label}
                   data-box={region.box.join(',')}
-                  onMouseEnter={() => setHighlighted(index)}
-                  onMouseLeave={() => setHighlighted(null)}
+                  data-index={index}
+                  onMouseEnter={() => setHovered(index)}
+                  onMouseLeave={() => setHovered(null)}
                 >
                   {region.quad ? (
                     <polygon points={quadPoints(region.quad, fit)} stroke={colour} />
@@ -115,27 +121,22 @@ export function RegionOverlay({ answer, image }: { answer: AnswerRegions; image:
         <label className="region-toggle">
           <input type="checkbox" checked={visible} onChange={(event) => setVisible(event.target.checked)} /> Boxes
         </label>
-        <ul className="region-legend" aria-label="Labels">
-          {labels.map((label) => {
-            const first = answer.regions.findIndex((region) => region.label === label);
-            const count = answer.regions.filter((region) => region.label === label).length;
-            return (
-              <li key={label}>
-                <button
-                  type="button"
-                  className="region-label"
-                  style={{ borderColor: labelColour(label) }}
-                  onMouseEnter={() => setHighlighted(first)}
-                  onMouseLeave={() => setHighlighted(null)}
-                  onFocus={() => setHighlighted(first)}
-                  onBlur={() => setHighlighted(null)}
-                >
-                  {label || '(no label)'} {count > 1 ? `×${count}` : ''}
-                </button>
-              </li>
-            );
-          })}
-        </ul>
+        {/* OCR lines are each their own label: the list of lines below stands for the legend. */}
+        {lines.length === 0 && (
+          <ul className="region-legend" aria-label="Labels">
+            {labels.map((label) => {
+              const first = answer.regions.findIndex((region) => region.label === label);
+              const count = answer.regions.filter((region) => region.label === label).length;
+              return (
+                <li key={label}>
+                  <button type="button" className="region-label" style={{ borderColor: labelColour(label) }} {...highlight(first)}>
+                    {label || '(no label)'} {count > 1 ? `×${count}` : ''}
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        )}
         <button type="button" className="button secondary small" onClick={() => download(new Blob([regionsJson(answer)], { type: 'application/json' }), `${stem}-regions.json`)}>
           Export JSON
         </button>
@@ -143,6 +144,53 @@ export function RegionOverlay({ answer, image }: { answer: AnswerRegions; image:
           Export PNG
         </button>
       </figcaption>
+      {lines.length > 0 && <OcrTextLayer answer={answer} highlighted={highlighted} highlight={highlight} />}
     </figure>
+  );
+}
+
+/**
+ * The lines an OCR answer read, as text a person can select and copy, in reading order; each
+ * line focusable (Tab) and tied to its quadrilateral over the picture.
+ */
+function OcrTextLayer({
+  answer,
+  highlighted,
+  highlight,
+}: {
+  answer: AnswerRegions;
+  highlighted: number | null;
+  highlight: (index: number) => Record<'onMouseEnter' | 'onMouseLeave' | 'onFocus' | 'onBlur', () => void>;
+}) {
+  const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    if (!copied) return;
+    const timer = setTimeout(() => setCopied(false), 1600);
+    return () => clearTimeout(timer);
+  }, [copied]);
+  const lines = ocrLines(answer);
+  return (
+    <section className="ocr-text" aria-label="Text in the image">
+      <ol className="ocr-lines">
+        {lines.map((line) => (
+          <li
+            key={line.index}
+            tabIndex={0}
+            className={highlighted === line.index ? 'highlighted' : ''}
+            style={{ borderColor: labelColour(line.text) }}
+            data-index={line.index}
+            {...highlight(line.index)}
+          >
+            {line.text || '(no text)'}
+          </li>
+        ))}
+      </ol>
+      <button type="button" className="button secondary small" aria-label="Copy all text" onClick={() => void copyText(ocrText(answer)).then(() => setCopied(true))}>
+        {copied ? <CheckIcon /> : <CopyIcon />} {copied ? 'Copied' : 'Copy all text'}
+      </button>
+      <span className="visually-hidden" aria-live="polite">
+        {copied ? 'Copied' : ''}
+      </span>
+    </section>
   );
 }

@@ -46,6 +46,17 @@ describe('conversationReducer', () => {
     expect(state.conversation.messages.map((m) => m.id)).toEqual(['u1', 'a4']);
   });
 
+  it('keeps the region a region task asked about when it is answered again, and drops it once its text is edited', () => {
+    const asked: UserMessage = { ...user('u1', '<REGION_TO_DESCRIPTION><loc_100><loc_100><loc_500><loc_500>', [image('i1')]), region: { imageId: 'i1', box: [1, 1, 5, 5] } };
+    let state = conversationReducer(start(), { type: 'ask', user: asked, answer: answer('a1') });
+    state = conversationReducer(state, { type: 'rerun', userId: 'u1', answer: answer('a2') });
+    expect(state.conversation.messages[0]).toMatchObject({ region: { imageId: 'i1', box: [1, 1, 5, 5] } });
+    state = conversationReducer(state, { type: 'rerun', userId: 'u1', answer: answer('a3'), text: asked.text });
+    expect(state.conversation.messages[0]).toMatchObject({ region: { imageId: 'i1' } });
+    state = conversationReducer(state, { type: 'rerun', userId: 'u1', answer: answer('a4'), text: '<REGION_TO_DESCRIPTION><loc_1><loc_1><loc_9><loc_9>' });
+    expect(state.conversation.messages[0]).not.toHaveProperty('region');
+  });
+
   it('keeps a failure in place with its error', () => {
     let state = conversationReducer(start(), { type: 'ask', user: user('u1', 'q'), answer: answer('a1') });
     state = conversationReducer(state, { type: 'answer-fail', answerId: 'a1', error: { name: 'GpuDeviceLostError', message: 'lost' }, failedOn: 'webgpu' });

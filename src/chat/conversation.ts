@@ -5,11 +5,22 @@
  */
 import type { PageTurn } from '../bridge/index.ts';
 import type { Attachment } from '../files/index.ts';
-import type { AnswerRegions, Device, ErrorInfo, FinishReason, GenerationTimings, VideoClip } from '../../workers/protocol.ts';
+import { questionText } from './task-message.ts';
+import type { AnswerRegions, Device, ErrorInfo, FinishReason, GenerationTimings, PixelBox, VideoClip } from '../../workers/protocol.ts';
 
 /** A video asked about: its name and length, and each frame's time (the frames are the message's images). */
 export interface VideoInfo extends VideoClip {
   name: string;
+}
+
+/**
+ * The region a region task (Florence-2's "Describe a region") asked about, in the pixels of the
+ * image it was drawn on: the message's text carries it as location tokens for the model, this is
+ * what the chat draws (never read back from the tokens).
+ */
+export interface AskedRegion {
+  imageId: string;
+  box: PixelBox;
 }
 
 export interface UserMessage {
@@ -19,6 +30,8 @@ export interface UserMessage {
   images: Attachment[];
   /** Set when `images` are the sampled frames of a video. */
   video?: VideoInfo;
+  /** Set when the message is a region task: the region, in the pixels of one of this conversation's images. */
+  region?: AskedRegion;
   createdAt: number;
 }
 
@@ -133,7 +146,7 @@ export function conversationReducer(state: ConversationState, action: Conversati
       return {
         conversation: {
           ...conversation,
-          title: conversation.title || titleFor(action.user.text, action.user.images.length),
+          title: conversation.title || titleFor(questionText(action.user), action.user.images.length),
           updatedAt: action.user.createdAt,
           messages: [...conversation.messages, action.user, action.answer],
         },
@@ -144,9 +157,9 @@ export function conversationReducer(state: ConversationState, action: Conversati
       const index = state.conversation.messages.findIndex((message) => message.id === action.userId && message.role === 'user');
       if (index < 0) return state;
       const user = state.conversation.messages[index] as UserMessage;
-      const edited = action.text === undefined ? user : { ...user, text: action.text };
+      const edited = action.text === undefined ? user : editedQuestion(user, action.text);
       const messages = [...state.conversation.messages.slice(0, index), edited, action.answer];
-      const title = index === 0 && action.text !== undefined ? titleFor(action.text, user.images.length) : state.conversation.title;
+      const title = index === 0 && action.text !== undefined ? titleFor(questionText(edited), user.images.length) : state.conversation.title;
       return { conversation: { ...state.conversation, title, messages, updatedAt: action.answer.createdAt }, revision: state.revision + 1 };
     }
     case 'continue': {
@@ -196,6 +209,25 @@ export function conversationReducer(state: ConversationState, action: Conversati
         true,
       );
   }
+}
+
+/** A question with its text edited: a region it asked about goes once the text (its location tokens) changes. */
+export function editedQuestion(user: UserMessage, text: string): UserMessage {
+  if (text === user.text) return user;
+  const { region: _region, ...rest } = user;
+  return { ...rest, text };
+}
+
+/**
+ * The image a task model (Florence-2, one image per task) would look at for a message sent now
+ * with no image of its own: the latest image of the conversation.
+ */
+export function latestImage(messages: readonly Message[]): Attachment | undefined {
+  for (let index = messages.length - 1; index >= 0; index--) {
+    const message = messages[index]!;
+    if (message.role === 'user' && message.images.length) return message.images.at(-1);
+  }
+  return undefined;
 }
 
 /** The user message an answer replies to. */

@@ -8,7 +8,7 @@ import { Florence2Processor } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
 import { answerRegions, type Florence2PostProcessor } from '../../workers/families/florence2-answer.ts';
 import { closestTask, FLORENCE2_PROCESSOR_TASKS, regionToLocationTokens, taskPrompt } from '../../workers/models/florence2-tasks.ts';
-import { fitContain, labelColour, quadPoints, regionRect, regionsJson } from './region-overlay.ts';
+import { fitContain, labelColour, ocrLines, ocrText, quadPoints, regionRect, regionsJson } from './region-overlay.ts';
 
 const processor = new (Florence2Processor as unknown as new (config: object, components: object, chatTemplate: null) => Florence2PostProcessor)(
   {},
@@ -88,5 +88,39 @@ describe('region overlay geometry', () => {
     expect(labelColour('car')).not.toBe(labelColour('dog'));
     const json = JSON.parse(regionsJson({ task: '<OD>', imageId: 'img', width: 640, height: 480, regions: [{ label: 'car', box: [64.321, 48, 320, 240.005] }] }));
     expect(json).toEqual({ task: '<OD>', image: { width: 640, height: 480 }, regions: [{ label: 'car', box: [64.32, 48, 320, 240.01] }] });
+  });
+});
+
+describe('OCR text layer', () => {
+  it('lists the lines transformers.js read, in order, each with the index of its quadrilateral, and copies them a line each', () => {
+    const quad = (a: number, b: number) => `<loc_${a}><loc_${b}><loc_${a + 200}><loc_${b}><loc_${a + 200}><loc_${b + 50}><loc_${a}><loc_${b + 50}>`;
+    const text = `</s><s>EXIT${quad(100, 100)}Push to open${quad(100, 300)} 24 h ${quad(500, 700)}</s>`;
+    const answer = answerRegions(processor, text, '<OCR_WITH_REGION>', { id: 'img', width: 800, height: 400 })!;
+    expect(ocrLines(answer)).toEqual([
+      { index: 0, text: 'EXIT' },
+      { index: 1, text: 'Push to open' },
+      { index: 2, text: '24 h' },
+    ]);
+    expect(ocrText(answer)).toBe('EXIT\nPush to open\n24 h');
+    // Each line's quadrilateral, drawn in a letterboxed frame, is where its line points.
+    const fit = fitContain({ width: 800, height: 400 }, { width: 400, height: 400 });
+    expect(quadPoints(answer.regions[1]!.quad!, fit)).toBe(
+      [
+        [centre(100, 800), centre(300, 400)],
+        [centre(300, 800), centre(300, 400)],
+        [centre(300, 800), centre(350, 400)],
+        [centre(100, 800), centre(350, 400)],
+      ]
+        .map(([x, y]) => `${x! / 2},${100 + y! / 2}`)
+        .join(' '),
+    );
+  });
+
+  it('has no lines for boxes that are not OCR quadrilaterals, nor for an OCR answer without regions', () => {
+    const boxes = answerRegions(processor, 'car<loc_1><loc_2><loc_3><loc_4>', '<OD>', { id: 'img', width: 100, height: 100 })!;
+    expect(ocrLines(boxes)).toEqual([]);
+    const none = answerRegions(processor, 'EXIT', '<OCR_WITH_REGION>', { id: 'img', width: 100, height: 100 })!;
+    expect(ocrLines(none)).toEqual([]);
+    expect(ocrText(none)).toBe('');
   });
 });

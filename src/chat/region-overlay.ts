@@ -74,3 +74,21 @@ export function regionsJson(answer: AnswerRegions): string {
     2,
   );
 }
+
+/** One line of an OCR-with-regions answer: its text and the index of its region (its quadrilateral). */
+export interface OcrLine {
+  index: number;
+  text: string;
+}
+
+/** The lines an answer read, in the model's (reading) order; none when its regions are not OCR quadrilaterals. */
+export function ocrLines(answer: AnswerRegions): OcrLine[] {
+  return answer.regions.flatMap((region, index) => (region.quad ? [{ index, text: region.label }] : []));
+}
+
+/** All the text an OCR answer read, a line each, for the clipboard. */
+export function ocrText(answer: AnswerRegions): string {
+  return ocrLines(answer)
+    .map((line) => line.text)
+    .join('\n');
+}

@@ -31,13 +31,17 @@ export interface ComposerProps {
   onPickFiles?: (files: File[]) => void;
   /** Opens the live camera mode (absent: no such button). */
   onOpenLive?: () => void;
+  /** What the message box asks for, when a task gives the message a meaning (a phrase, a region). */
+  placeholder?: string;
+  /** Send needs no text or new image (a task without input, on an image already in the chat). */
+  readyWithoutText?: boolean;
 }
 
-export function Composer({ composer, busy, stopping, maxImages, tokensFor, detailLabel, onSend, onStop, onView, onOpenCamera, media, onPickFiles, onOpenLive }: ComposerProps) {
+export function Composer({ composer, busy, stopping, maxImages, tokensFor, detailLabel, onSend, onStop, onView, onOpenCamera, media, onPickFiles, onOpenLive, placeholder, readyWithoutText = false }: ComposerProps) {
   const fileInput = useRef<HTMLInputElement>(null);
   const { draft, setDraft, attachments, refusals, adding } = composer;
   // While an image is still being checked, Send waits for it (see App) rather than doing nothing.
-  const canSend = !busy && media?.state !== 'busy' && media?.state !== 'blocked' && (draft.trim() !== '' || attachments.length > 0 || adding || media?.state === 'ready');
+  const canSend = !busy && media?.state !== 'busy' && media?.state !== 'blocked' && (draft.trim() !== '' || attachments.length > 0 || adding || media?.state === 'ready' || readyWithoutText);
   const imageTokens = attachments.reduce((sum, image) => sum + (tokensFor(image) ?? 0), 0);
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -80,7 +84,7 @@ export function Composer({ composer, busy, stopping, maxImages, tokensFor, detai
           value={draft}
           onChange={(event) => setDraft(event.target.value)}
           onKeyDown={onKeyDown}
-          placeholder={attachments.length ? 'Ask about the image…' : 'Ask anything, or add an image…'}
+          placeholder={placeholder ?? (attachments.length ? 'Ask about the image…' : 'Ask anything, or add an image…')}
           rows={1}
           autoComplete="off"
           spellCheck

@@ -5,4 +5,5 @@ export { useWindowDrop, useWindowPaste } from './useWindowFileInput.ts';
 export { DropOverlay } from './DropOverlay.tsx';
 export { ImageViewer } from './ImageViewer.tsx';
 export { CameraDialog, cameraAvailable } from './CameraDialog.tsx';
-export { TaskPicker, taskMessage, type TaskChoice } from './TaskPicker.tsx';
+export { TaskPicker, takesRegion, taskPlaceholder, taskRequest, type TaskChoice, type TaskRequest } from './TaskPicker.tsx';
+export { RegionPicker } from './RegionPicker.tsx';

@@ -7,7 +7,15 @@
  */
 import type { PixelBox } from '../protocol.ts';
 
-/** The tasks the app offers (a subset of what the processor knows: no segmentation masks). */
+/**
+ * The tasks the app offers: what the processor knows, less segmentation. The segmentation tasks
+ * (`<REFERRING_EXPRESSION_SEGMENTATION>`, `<REGION_TO_SEGMENTATION>`) answer with polygons, and
+ * transformers.js (4.3) Florence2Processor.post_process_generation does not parse the 'polygons'
+ * type (it throws "not yet implemented"); the answer's location tokens must go through its own
+ * post-processing, never a parser of ours, so they wait until it does. Nor are
+ * `<OPEN_VOCABULARY_DETECTION>` ('description_with_bboxes_or_polygons', the same gap) and
+ * `<REGION_PROPOSAL>` (boxes without labels) offered.
+ */
 export type Florence2TaskId =
   | '<CAPTION>'
   | '<DETAILED_CAPTION>'
@@ -17,7 +25,9 @@ export type Florence2TaskId =
   | '<OD>'
   | '<DENSE_REGION_CAPTION>'
   | '<CAPTION_TO_PHRASE_GROUNDING>'
-  | '<REGION_TO_DESCRIPTION>';
+  | '<REGION_TO_DESCRIPTION>'
+  | '<REGION_TO_CATEGORY>'
+  | '<REGION_TO_OCR>';
 
 export interface Florence2Task {
   id: Florence2TaskId;
@@ -39,6 +49,8 @@ export const FLORENCE2_TASKS: readonly Florence2Task[] = [
   { id: '<DENSE_REGION_CAPTION>', label: 'Describe regions', input: 'none', regions: true },
   { id: '<CAPTION_TO_PHRASE_GROUNDING>', label: 'Find a phrase', input: 'phrase', regions: true },
   { id: '<REGION_TO_DESCRIPTION>', label: 'Describe a region', input: 'region', regions: false },
+  { id: '<REGION_TO_CATEGORY>', label: 'Name what is in a region', input: 'region', regions: false },
+  { id: '<REGION_TO_OCR>', label: 'Read text in a region', input: 'region', regions: false },
 ];
 
 /**
@@ -91,7 +103,6 @@ export const LOCATION_BINS = 1000;
 export function florence2Task(id: string): Florence2Task | undefined {
   return FLORENCE2_TASKS.find((task) => task.id === id);
 }
-
 
 /**
  * A region of the image as the model reads it: four location tokens, each coordinate put in its
