@@ -2,7 +2,7 @@
  * The benchmark's data model, shared by the in-browser suite (src/bench), the Node driver
  * (scripts/bench) and the report. Types only: no values, no DOM, no Node.
  */
-import type { ImageDetail, LoadOptions } from '../../../workers/protocol.ts';
+import type { Dtype, ImageDetail, LoadOptions } from '../../../workers/protocol.ts';
 import type { VisionEncoderConfig, VisionFlops } from './vision-flops.ts';
 
 /** (a) the app, (b) bare transformers.js, (c) onnxruntime-node, (d) the memory-bandwidth bound. */
@@ -388,4 +388,30 @@ export interface ProbeResult {
   firstQuestionTtftMs: number;
   high?: PrefillRun;
   wasmMemoryBytes?: number;
+}
+
+/** One setting of the vision encoder alone (src/bench/vision). */
+export interface VisionSessionVariant {
+  dtype: Dtype;
+  graphOptimizationLevel: 'disabled' | 'basic' | 'extended' | 'all';
+}
+
+/** `window.vlmBench.visionSessions`: every variant on each thread count, a fresh worker per count. */
+export interface VisionSessionOptions {
+  modelId: string;
+  imageSize: number;
+  threads: number[];
+  variants: VisionSessionVariant[];
+  warmUps: number;
+  runs: number;
+}
+
+export interface VisionSessionResult extends VisionSessionVariant {
+  threads: number;
+  createMs: number;
+  /** Each timed frame's encode time. */
+  frameMs: number[];
+  /** Against the first variant's features on the same thread count (put fp32 first). */
+  cosineToReference: number;
+  maxAbsDiffToReference: number;
 }
