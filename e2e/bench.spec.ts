@@ -55,6 +55,11 @@ test('npm run bench --quick writes every section for the tiny model', async () =
     expect(wasm!.bound?.bandwidth.bestGBps).toBeGreaterThan(0);
     expect(wasm!.bound?.tokensPerSecond).toBeGreaterThan(0);
     for (const value of Object.values(wasm!.ratios)) expect(value).toBeGreaterThan(0);
+    // (e) The vision encoder against the WASM multiply-add probe: counted, measured, compared.
+    const vision = wasm!.visionLimit!;
+    expect(vision.flops.total).toBeGreaterThan(0);
+    for (const rate of [vision.compute.f32MulAdd, vision.compute.int16Dot]) expect(rate.best).toBeGreaterThan(0);
+    for (const id of ['app', 'bare', 'native'] as const) expect(vision.paths[id]?.fractionOfBound).toBeGreaterThan(0);
     expect(wasm!.responsiveness?.piecesReceived).toBeGreaterThan(0);
     // Same files, same runtime, greedy: the app and bare transformers.js agree token for token.
     expect(wasm!.tokenAgreement.find((a) => a.pair === 'app/bare')).toMatchObject({ matching: 32, of: 32 });
@@ -71,7 +76,7 @@ test('npm run bench --quick writes every section for the tiny model', async () =
     for (const r of instant.cold) expect(r.againTtftMs).toBeGreaterThan(0);
     for (const r of instant.followUp) expect(r.reusedPromptTokens).toBeGreaterThanOrEqual(r.previousPromptTokens + r.previousAnswerTokens - 1);
     const markdown = await readFile(path.join(out, 'latest.md'), 'utf8');
-    for (const heading of ['## Summary', '## Image detail', '## Ratios', '## (d) Memory-bandwidth bound', '## (a) Main thread', '## (a) Image attached N s before Enter', '## (a) Follow-up']) expect(markdown).toContain(heading);
+    for (const heading of ['## Summary', '## Image detail', '## Ratios', '## (d) Memory-bandwidth bound', '## (e) Vision encoder against the WASM compute limit', '## (a) Main thread', '## (a) Image attached N s before Enter', '## (a) Follow-up']) expect(markdown).toContain(heading);
   } finally {
     await rm(out, { recursive: true, force: true });
   }

@@ -1,8 +1,9 @@
 /**
  * `npm run bench [-- options]`: builds the app, serves it, and measures the model on every backend
- * this machine has — (a) the app, (b) bare transformers.js and (d) the WASM copy bandwidth in
- * headless Chromium, (c) onnxruntime-node in Node — then prints the table and writes
- * bench-results/latest.json and latest.md.
+ * this machine has — (a) the app, (b) bare transformers.js, (d) the WASM copy bandwidth and (e) the
+ * WASM SIMD multiply-add rate in headless Chromium, (c) onnxruntime-node in Node — then prints the
+ * table and writes bench-results/latest.json and latest.md. `npm run bench:vision` times the vision
+ * encoder alone per weight format, graph optimisation level and thread count (vision-sessions.ts).
  *
  *   --quick                 1 run, 32 tokens (default: 3 runs, 128 tokens)
  *   --model <id>            SmolVLM-256M-random (default; generated if missing), or a test model of

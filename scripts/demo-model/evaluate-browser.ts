@@ -5,7 +5,8 @@
  * with its image(s), the rest as follow-ups with the model's own answers in the history.
  *
  *   tsx scripts/demo-model/evaluate-browser.ts [--dist dist] [--backend wasm|webgpu] [--details low,auto]
- *     [--every N (every Nth chat)] [--out result.json]
+ *     [--every N (every Nth chat)] [--dtype vision_encoder=fp32 (weight formats instead of the app's policy)]
+ *     [--out result.json (with every answer, to compare two runs answer by answer)]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { BUILT_IN_MODEL } from '../../workers/models/registry.ts';
 import type { PageTurn } from '../../src/bridge/vlm-bridge.ts';
-import type { GenerateOptions, LoadResult } from '../../workers/protocol.ts';
+import type { GenerateOptions, LoadOptions, LoadResult } from '../../workers/protocol.ts';
 import { startStaticServer } from '../serve.ts';
 import { CHROMIUM, WEBGPU_ARGS } from '../bench/browser.ts';
 import { gradeAnswer, loadHeldout, QUESTION_TYPES, type HeldoutChat } from './heldout.ts';
@@ -32,6 +33,8 @@ export interface BrowserEvaluation {
   accuracy: number;
   perType: Record<string, { right: number; total: number; accuracy: number }>;
   wrong: { question: string; expected: string; got: string; images: string[] }[];
+  /** Every answer, in question order. */
+  answers: string[];
   seconds: number;
 }
 
@@ -44,8 +47,11 @@ async function main(): Promise<void> {
       details: { type: 'string', default: 'low,auto' },
       every: { type: 'string', default: '1' },
       out: { type: 'string' },
+      dtype: { type: 'string' },
     },
   });
+  // `fp32`, or per session `vision_encoder=fp32,decoder_model_merged=q8`.
+  const dtype = values.dtype?.includes('=') ? Object.fromEntries(values.dtype.split(',').map((pair) => pair.split('=').map((part) => part.trim()))) : values.dtype;
   const backend: 'wasm' | 'webgpu' = values.backend === 'webgpu' ? 'webgpu' : 'wasm';
   const details = values.details.split(',') as GenerateOptions['detail'][];
   const every = Math.max(1, Number(values.every));
@@ -60,7 +66,7 @@ async function main(): Promise<void> {
     page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
     await page.goto(`${server.url}/`);
     await page.waitForFunction(() => 'vlm' in window);
-    const loaded = await page.evaluate(({ id, device }) => window.vlm.load(id, { device }, () => undefined), { id: BUILT_IN_MODEL.id, device: backend });
+    const loaded = await page.evaluate(({ id, device, dtype }) => window.vlm.load(id, { device, ...(dtype ? { dtype } : {}) }, () => undefined), { id: BUILT_IN_MODEL.id, device: backend, dtype: dtype as LoadOptions['dtype'] });
     console.log(`loaded ${BUILT_IN_MODEL.id} on ${loaded.device} (${JSON.stringify(loaded.dtype)})`);
     const imageData = new Map<string, string>();
     for (const chat of chats) for (const name of chat.images) if (!imageData.has(name)) imageData.set(name, readFileSync(path.join(values.heldout, name)).toString('base64'));
@@ -69,11 +75,13 @@ async function main(): Promise<void> {
       const started = performance.now();
       const perType: BrowserEvaluation['perType'] = {};
       const wrong: BrowserEvaluation['wrong'] = [];
+      const allAnswers: string[] = [];
       let right = 0;
       let total = 0;
       for (const [index, chat] of chats.entries()) {
         const { answers } = await askChat(page, chat, imageData, detail, `${detail}-${index}`);
         chat.turns.forEach((turn, i) => {
+          allAnswers.push(answers[i] ?? '');
           const ok = gradeAnswer(answers[i] ?? '', turn.answer);
           const slot = (perType[turn.type] ??= { right: 0, total: 0, accuracy: 0 });
           slot.total++;
@@ -94,6 +102,7 @@ async function main(): Promise<void> {
         accuracy: right / total,
         perType,
         wrong,
+        answers: allAnswers,
         seconds: (performance.now() - started) / 1000,
       };
       results.push(result);

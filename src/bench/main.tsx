@@ -11,6 +11,7 @@ import { BenchPage } from './BenchPage.tsx';
 import { StreamView } from './paths/stream-view.ts';
 import { measureLoads, probePath, runSuite } from './suite.ts';
 import './core/driver-api.ts';
+import { measureVisionSessions } from './vision/index.ts';
 
 const bridge = new VlmBridge();
 window.vlm = bridge;
@@ -21,6 +22,11 @@ window.vlmBench = {
   runSuite: (options) => runSuite(bridge, options, driverView(), log),
   measureLoads: (options) => measureLoads(bridge, options, driverView(), log),
   probePath: (options) => probePath(bridge, options, driverView(), log),
+  visionSessions: async (options) => {
+    const entry = (await bridge.listModels()).find((candidate) => candidate.id === options.modelId);
+    if (!entry) throw new Error(`Unknown model ${options.modelId}.`);
+    return measureVisionSessions(entry, options, log);
+  },
 };
 
 createRoot(document.getElementById('root')!).render(

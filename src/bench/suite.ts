@@ -9,6 +9,9 @@ import { planImage } from '../../workers/models/image-detail.ts';
 import { onnxFilePath } from '../../workers/models/registry.ts';
 import type { DtypeMap, ModelEntry } from '../../workers/protocol.ts';
 import { measureCopyBandwidth } from './bandwidth/index.ts';
+import { measureComputeRate } from './compute/index.ts';
+import { visionConfigFromJson, type VisionEncoderConfig } from './core/vision-flops.ts';
+import { modelFileUrl } from '../../workers/models/model-location.ts';
 import { emptyRuns } from './core/report.ts';
 import { WARMUP_TOKENS } from './core/settings.ts';
 import { benchImageRgb } from './core/test-image.ts';
@@ -162,9 +165,12 @@ export async function runSuite(bridge: VlmBridge, options: SuiteOptions, view: S
     }
 
     let bandwidth: SuiteResult['bandwidth'] = null;
+    let compute: SuiteResult['compute'] = null;
     if (options.bandwidth && device === 'wasm') {
       log(`(d) WASM copy bandwidth on ${threads} thread(s)`);
       bandwidth = await measureCopyBandwidth({ threads, repetitions: settings.quick ? 3 : 6 });
+      log(`(e) WASM SIMD multiply-add rate on ${threads} thread(s)`);
+      compute = await measureComputeRate({ threads, repetitions: settings.quick ? 3 : 5 });
     }
 
     await sampler?.stop();
@@ -201,6 +207,8 @@ export async function runSuite(bridge: VlmBridge, options: SuiteOptions, view: S
       },
       runs,
       bandwidth,
+      compute,
+      visionConfig: await fetchVisionConfig(entry),
       responsiveness: summarizeStreaming(streaming),
       ...(instant ? { instant } : {}),
       skipped,
@@ -211,6 +219,16 @@ export async function runSuite(bridge: VlmBridge, options: SuiteOptions, view: S
   } finally {
     await sampler?.stop();
     for (const driver of drivers) await driver.dispose();
+  }
+}
+
+/** The model's vision-tower dimensions (for its FLOPs per frame), or null when it has none we can count. */
+async function fetchVisionConfig(entry: ModelEntry): Promise<VisionEncoderConfig | null> {
+  try {
+    const response = await fetch(modelFileUrl(entry, 'config.json', location.origin));
+    return response.ok ? visionConfigFromJson(await response.json()) : null;
+  } catch {
+    return null;
   }
 }
 

@@ -1,7 +1,9 @@
 /**
  * ONNX Runtime settings for this worker: runtime files from our own origin (transformers.js
  * points at a CDN by default), and as many WASM threads as the machine allows when the page is
- * cross-origin isolated (ORT's own default is half the cores, capped at 4).
+ * cross-origin isolated (ORT's own default is half the cores, capped at 4). Sessions keep ORT's
+ * default graph optimisation ('all'): for the vision encoder 'extended' and 'basic' measured the
+ * same within the noise, with the same features (issue 12, docs/performance.md).
  */
 import { env } from '@huggingface/transformers';
 

@@ -14,10 +14,12 @@ function runs(msPerToken: number, ttft: number): PathRuns {
 }
 
 const suite = (app: PathRuns, bare: PathRuns): SuiteResult => ({
-  backend: { id: 'wasm-2', device: 'wasm', threads: 2, dtype: { decoder_model_merged: 'q8' } },
+  backend: { id: 'wasm-2', device: 'wasm', threads: 2, dtype: { decoder_model_merged: 'q8', vision_encoder: 'q8' } },
   model: { id: 'm', name: 'M', decoderWeightBytes: 100e6, kvBytesPerPosition: 1000 },
   runs: { app, bare },
   bandwidth: { threads: 2, bytesPerThread: 1, bestGBps: 10, medianGBps: 9 },
+  compute: { threads: 2, relaxedSimd: true, f32MulAdd: { best: 80, median: 75 }, f32Fma: { best: 100, median: 95 }, int16Dot: { best: 200, median: 190 } },
+  visionConfig: { imageSize: 512, patchSize: 16, channels: 3, hiddenSize: 768, intermediateSize: 3072, layers: 12, scaleFactor: 4, textHiddenSize: 576 },
   responsiveness: { streamingMs: 1000, longestTaskMs: 12, tasksOver50Ms: 0, piecesReceived: 10, domUpdates: 8 },
   skipped: [],
   crossOriginIsolated: true,
@@ -53,6 +55,17 @@ describe('bench report', () => {
     ]);
   });
 
+  it('puts the vision encoder against the compute probe: int8 rate for q8 weights, f32 for attention', () => {
+    const backend = buildBackendResult(suite(runs(55, 330), runs(50, 300)), { native: runs(25, 100) });
+    const limit = backend.visionLimit!;
+    // 176.06 GFLOP of weight products at 200, 38.65 of attention at 80: 880.3 + 483.2 ms.
+    expect(limit.boundMs).toBeCloseTo(880.3 + 483.18, 0);
+    // Every path encoded its one frame in 100 ms (runs()).
+    expect(limit.paths.app?.msPerFrame).toBe(100);
+    expect(limit.paths.native?.gflops).toBeCloseTo(2147.1, 0);
+    expect(limit.paths.bare?.fractionOfBound).toBeCloseTo(13.635, 2);
+  });
+
   it('writes every section of the Markdown table', () => {
     const report: BenchReport = {
       schema: 'vlm-bench/1',
@@ -64,7 +77,7 @@ describe('bench report', () => {
       durationMs: 1,
     };
     const markdown = toMarkdown(report);
-    for (const heading of ['## Summary', '## Image detail', '## Ratios', '## (d) Memory-bandwidth bound', '## (a) Main thread']) expect(markdown).toContain(heading);
+    for (const heading of ['## Summary', '## Image detail', '## Ratios', '## (d) Memory-bandwidth bound', '## (e) Vision encoder against the WASM compute limit', '## (a) Main thread']) expect(markdown).toContain(heading);
     expect(markdown).toContain('| WASM 2 threads | (a) app | 1000 ms | 500 ms |');
   });
 });

@@ -10,6 +10,7 @@ import type {
   BandwidthResult,
   BenchReport,
   BoundResult,
+  ComputeResult,
   DecodeSummary,
   DetailName,
   DetailSummary,
@@ -19,7 +20,9 @@ import type {
   RatioSet,
   SuiteResult,
   Summary,
+  VisionLimit,
 } from './types.ts';
+import { visionFlopsPerFrame, type VisionEncoderConfig } from './vision-flops.ts';
 import { IMAGE_DETAILS } from '../../../workers/protocol.ts';
 
 export const PATH_LABELS: Record<MeasuredPathId | 'bound', string> = {
@@ -86,6 +89,25 @@ export function computeBound(
 }
 
 /** Mean time per token (the inverse of the median decode speed). */
+/**
+ * (e) How far one frame through the vision encoder is from the WASM multiply-add rate: the bound
+ * runs the weight products at the int8 dot rate for a q8 file (f32 mul+add for fp32 and q4, which
+ * ORT dequantises to fp32) and attention at f32 mul+add. Measured: detail low's vision encode (one frame).
+ */
+export function computeVisionLimit(config: VisionEncoderConfig, compute: ComputeResult, visionDtype: string, paths: BackendResult['paths']): VisionLimit {
+  const flops = visionFlopsPerFrame(config);
+  const weightRate = visionDtype === 'q8' ? compute.int16Dot.best : compute.f32MulAdd.best;
+  const boundMs = ((flops.weightProducts / weightRate + flops.attention / compute.f32MulAdd.best) / 1e9) * 1000;
+  const measured: VisionLimit['paths'] = {};
+  for (const id of MEASURED) {
+    const low = paths[id]?.details.low;
+    if (!low || low.plan.frames < 1) continue;
+    const msPerFrame = low.visionEncodeMs.median / low.plan.frames;
+    measured[id] = { msPerFrame, gflops: flops.total / (msPerFrame / 1000) / 1e9, fractionOfBound: boundMs / msPerFrame };
+  }
+  return { flops, compute, visionDtype, boundMs, paths: measured };
+}
+
 function decodeMs(path: PathSummary | undefined): number | null {
   const tps = path?.decode?.tokensPerSecond.median;
   return tps && Number.isFinite(tps) ? 1000 / tps : null;
@@ -293,6 +315,38 @@ export function toMarkdown(report: BenchReport): string {
     lines.push('');
   }
 
+  const limited = report.backends.filter((backend) => backend.visionLimit);
+  if (limited.length) {
+    lines.push('## (e) Vision encoder against the WASM compute limit (one frame)');
+    lines.push('');
+    const rate = (r: { best: number; median: number } | undefined) => (r ? `${num(r.best)} / ${num(r.median)}` : '—');
+    lines.push(
+      table(
+        ['Backend', 'WASM f32 mul+add GFLOP/s (best / median)', 'relaxed FMA', 'int8 dot (i16 pairs) Gop/s', 'Vision dtype', 'GFLOP per frame (weights + attention)', 'Bound ms/frame', 'Path', 'Vision encode ms/frame', 'Achieved GFLOP/s', 'Bound ÷ measured'],
+        limited.flatMap((backend) => {
+          const v = backend.visionLimit!;
+          const threads = `${v.compute.threads} thread${v.compute.threads > 1 ? 's' : ''}`;
+          return (Object.entries(v.paths) as [MeasuredPathId, VisionLimit['paths'][MeasuredPathId]][]).map(([id, p], index) => [
+            index === 0 ? backendName(backend) : '',
+            index === 0 ? `${rate(v.compute.f32MulAdd)} (${threads})` : '',
+            index === 0 ? (v.compute.relaxedSimd ? rate(v.compute.f32Fma) : 'not offered') : '',
+            index === 0 ? rate(v.compute.int16Dot) : '',
+            index === 0 ? v.visionDtype : '',
+            index === 0 ? `${num(v.flops.total / 1e9)} (${num(v.flops.weightProducts / 1e9)} + ${num(v.flops.attention / 1e9)})` : '',
+            index === 0 ? num(v.boundMs) : '',
+            PATH_LABELS[id],
+            num(p!.msPerFrame),
+            num(p!.gflops),
+            `${(p!.fractionOfBound * 100).toFixed(1)}%`,
+          ]);
+        }),
+      ),
+    );
+    lines.push('');
+    lines.push('(c) runs native kernels (AVX2/AVX-512 here), whose limit is above the WASM probe\'s: its fraction can pass 100%.');
+    lines.push('');
+  }
+
   const responsive = report.backends.filter((backend) => backend.responsiveness);
   if (responsive.length) {
     lines.push('## (a) Main thread while tokens stream');
@@ -461,6 +515,8 @@ export function buildBackendResult(
   if (suite.bandwidth && low && suite.model.kvBytesPerPosition !== null) {
     bound = computeBound(suite.bandwidth, suite.model.decoderWeightBytes, suite.model.kvBytesPerPosition, low.promptTokens + decodeTokens / 2);
   }
+  const visionDtype = suite.backend.dtype['vision_encoder'];
+  const visionLimit = suite.compute && suite.visionConfig && visionDtype ? computeVisionLimit(suite.visionConfig, suite.compute, visionDtype, paths) : undefined;
   const skipped = [...suite.skipped];
   if (!extra.native && extra.nativeNote) skipped.push(extra.nativeNote);
   return {
@@ -468,6 +524,7 @@ export function buildBackendResult(
     label: suite.backend.device === 'wasm' ? `WASM ${suite.backend.threads} thread${suite.backend.threads > 1 ? 's' : ''}` : 'WebGPU',
     paths,
     bound,
+    ...(visionLimit ? { visionLimit } : {}),
     ratios: computeRatios(paths, bound),
     responsiveness: suite.responsiveness,
     tokenAgreement: tokenAgreement(raw),

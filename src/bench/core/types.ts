@@ -2,7 +2,8 @@
  * The benchmark's data model, shared by the in-browser suite (src/bench), the Node driver
  * (scripts/bench) and the report. Types only: no values, no DOM, no Node.
  */
-import type { ImageDetail, LoadOptions } from '../../../workers/protocol.ts';
+import type { Dtype, ImageDetail, LoadOptions } from '../../../workers/protocol.ts';
+import type { VisionEncoderConfig, VisionFlops } from './vision-flops.ts';
 
 /** (a) the app, (b) bare transformers.js, (c) onnxruntime-node, (d) the memory-bandwidth bound. */
 export type PathId = 'app' | 'bare' | 'native' | 'bound';
@@ -106,6 +107,38 @@ export interface BandwidthResult {
   /** Best of the repetitions (STREAM's convention) and the median. */
   bestGBps: number;
   medianGBps: number;
+}
+
+/** A rate of the multiply-add probe, in GFLOP/s (integer ops for the int8 dot; a multiply-add is 2). */
+export interface ComputeRate {
+  best: number;
+  median: number;
+}
+
+/** SIMD multiply-add throughput in WASM (src/bench/compute), on `threads` workers at once. */
+export interface ComputeResult {
+  threads: number;
+  /** Whether this engine validates relaxed SIMD (the FMA kernel). */
+  relaxedSimd: boolean;
+  /** f32x4.mul + f32x4.add: what ORT's fp32 kernels can use (its WASM build has no relaxed SIMD). */
+  f32MulAdd: ComputeRate;
+  f32Fma?: ComputeRate;
+  /** i32x4.dot_i16x8_s + i32x4.add on int8 widened to int16: MLAS's q8 (MatMulInteger) kernel. */
+  int16Dot: ComputeRate;
+}
+
+/** The vision encoder's distance from the compute limit, for one frame (detail low: one frame). */
+export interface VisionLimit {
+  flops: VisionFlops;
+  compute: ComputeResult;
+  visionDtype: string;
+  /**
+   * ms per frame if every product ran at the probe's best rate: products with weights at the int8
+   * dot rate for a q8 file (f32 mul+add otherwise), attention at f32 mul+add.
+   */
+  boundMs: number;
+  /** Measured per path: ms per frame, the GFLOP/s that is, and bound ÷ measured. */
+  paths: Partial<Record<MeasuredPathId, { msPerFrame: number; gflops: number; fractionOfBound: number }>>;
 }
 
 /** (d): decoding cannot be faster than reading every weight once per token. */
@@ -230,6 +263,8 @@ export interface BackendResult extends BackendSpec {
   dtype: Record<string, string>;
   paths: Partial<Record<MeasuredPathId, PathSummary>>;
   bound: BoundResult | null;
+  /** (e) The vision encoder against the WASM multiply-add rate (SigLIP models, WASM). */
+  visionLimit?: VisionLimit;
   ratios: RatioSet;
   responsiveness: Responsiveness | null;
   /** Greedy token ids of the first decode run, compared between paths. */
@@ -285,6 +320,10 @@ export interface SuiteResult {
   model: { id: string; name: string; decoderWeightBytes: number; kvBytesPerPosition: number | null };
   runs: Partial<Record<'app' | 'bare', PathRuns>>;
   bandwidth: BandwidthResult | null;
+  /** Measured next to the bandwidth, on the same threads. */
+  compute: ComputeResult | null;
+  /** From the model's config.json, when it has a SigLIP vision tower. */
+  visionConfig: VisionEncoderConfig | null;
   responsiveness: Responsiveness | null;
   instant?: InstantRuns;
   skipped: string[];
@@ -311,6 +350,7 @@ export interface SuiteOptions {
   firstLoad: 'cold' | 'warm' | 'skip';
   /** Details not run here (e.g. `high` on a software GPU), with the reason. */
   skipDetails?: { detail: DetailName; reason: string }[];
+  /** WASM copy bandwidth (d) and multiply-add rate (e), on the suite's threads. */
   bandwidth: boolean;
   /** The caller already measured one high-detail question per path (probePath). */
   highFromProbes?: boolean;
@@ -348,4 +388,30 @@ export interface ProbeResult {
   firstQuestionTtftMs: number;
   high?: PrefillRun;
   wasmMemoryBytes?: number;
+}
+
+/** One setting of the vision encoder alone (src/bench/vision). */
+export interface VisionSessionVariant {
+  dtype: Dtype;
+  graphOptimizationLevel: 'disabled' | 'basic' | 'extended' | 'all';
+}
+
+/** `window.vlmBench.visionSessions`: every variant on each thread count, a fresh worker per count. */
+export interface VisionSessionOptions {
+  modelId: string;
+  imageSize: number;
+  threads: number[];
+  variants: VisionSessionVariant[];
+  warmUps: number;
+  runs: number;
+}
+
+export interface VisionSessionResult extends VisionSessionVariant {
+  threads: number;
+  createMs: number;
+  /** Each timed frame's encode time. */
+  frameMs: number[];
+  /** Against the first variant's features on the same thread count (put fp32 first). */
+  cosineToReference: number;
+  maxAbsDiffToReference: number;
 }
