@@ -332,9 +332,15 @@ export type TokenCallback = (piece: string, tokens: number) => void;
 /** Receives load progress. */
 export type ProgressCallback = (progress: LoadProgress) => void;
 
-/** Extra load settings the benchmark uses. */
+/** Most threads the app gives ORT's WASM backend, however many cores the device has. */
+export const MAX_WASM_THREADS = 8;
+
+/** Load settings beyond the model's: the page's thread choice, the benchmark's. */
 export interface RuntimeLoadOptions extends LoadOptions {
-  /** WASM threads (default: all cores when cross-origin isolated). */
+  /**
+   * WASM threads: the page passes the count measured for this device (src/device/wasm-threads.ts);
+   * default all cores when cross-origin isolated.
+   */
   wasmThreads?: number;
 }
 

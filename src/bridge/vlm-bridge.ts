@@ -26,6 +26,7 @@ import {
 } from '../../workers/protocol.ts';
 import { installErrorTransfer } from '../../workers/error-transfer.ts';
 import { ImagePixelsNeededError, WorkerCrashedError } from '../../workers/errors.ts';
+import { deviceWasmThreads } from '../device/wasm-threads.ts';
 import { bitmapForWorker } from './images.ts';
 
 /** A chat turn as the page holds it: images are Blobs with stable ids. */
@@ -63,6 +64,8 @@ export class VlmBridge {
 
   constructor(
     private readonly createWorker: () => Worker = () => new Worker(new URL('../../workers/vlm.worker.ts', import.meta.url), { type: 'module', name: 'vlm' }),
+    /** WASM threads for a load that does not name them: measured per device (src/device/wasm-threads.ts). */
+    private readonly defaultWasmThreads: () => Promise<number> = async () => (await deviceWasmThreads()).threads,
   ) {
     // Named errors thrown in the worker arrive as the same classes, facts included.
     installErrorTransfer();
@@ -151,6 +154,7 @@ export class VlmBridge {
     // released, so a model that ran on WebGPU is replaced by a fresh worker, not in place.
     if (this.lastResult?.device === 'webgpu') this.crash('Replacing the WebGPU model.');
     this.restartReason = null;
+    options = { ...options, wasmThreads: options.wasmThreads ?? (await this.defaultWasmThreads()) };
     const result = await this.track((remote) => remote.load(modelId, options, Comlink.proxy(onProgress)));
     this.lastLoad = { modelId, options };
     this.lastResult = result;

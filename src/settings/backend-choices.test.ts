@@ -22,6 +22,12 @@ describe('backendChoices', () => {
     expect(blurbs(device({ shaderF16: false, isSoftware: true }, 1))).toMatchObject({ webgpu: 'fp32, software adapter (slow)', wasm: '1 thread' });
   });
 
+  it('gives the CPU the threads chosen for this device, and why', () => {
+    const measured = { threads: 3, basis: 'measured' as const, reason: 'measured here', cores: 8, rates: [] };
+    expect(blurbs(device({}, 8))['wasm']).toBe('8 threads');
+    expect(backendChoices(device({}, 8), measured).find((choice) => choice.value === 'wasm')?.blurb).toBe('3 threads: measured here');
+  });
+
   it('disables WebGPU where there is none, saying why', () => {
     const choices = backendChoices(device({ available: false, reason: 'No adapter.' }));
     expect(choices.find((choice) => choice.value === 'webgpu')).toMatchObject({ blurb: 'No adapter.', disabled: true });

@@ -123,7 +123,7 @@ function fakeFamily(options: FakeOptions = {}) {
           if (!options.images) throw new Error('The counting model has no images.');
           const image = stored.get(id)!;
           const plan = { longestEdge: image.width, split: false, rows: 0, cols: 0, frames: 1, imageTokens: IMAGE_TOKENS };
-          images.push({ key: image.contentHash, id, image, plan, firstImageToken: ids.length, endImageToken: ids.length + IMAGE_TOKENS });
+          images.push({ key: image.contentHash ?? id, id, image, plan, firstImageToken: ids.length, endImageToken: ids.length + IMAGE_TOKENS });
           ids.push(...Array<number>(IMAGE_TOKENS).fill(2));
         }
         ids.push(...turn.text.split(/\s+/).map(() => 1));

@@ -6,11 +6,11 @@
  * same within the noise, with the same features (issue 12, docs/performance.md).
  */
 import { env } from '@huggingface/transformers';
+import { MAX_WASM_THREADS } from '../protocol.ts';
 
 export const ORT_ASSET_BASE = '/ort/';
 
-/** Most threads the app gives ORT's WASM backend, however many cores the device has. */
-export const MAX_WASM_THREADS = 8;
+export { MAX_WASM_THREADS };
 
 /** Threads we give ORT's WASM backend: all cores (capped at MAX_WASM_THREADS), or 1 without SharedArrayBuffer. */
 export function defaultWasmThreads(): number {

@@ -1,13 +1,13 @@
 /**
  * The compute limit as WASM sees it in this browser: SIMD multiply-adds per second from kernels
- * that touch no memory (compute-wasm.ts), on 1 or N workers at once. The vision encoder's
+ * that touch no memory (src/device/compute/compute-wasm.ts), on 1 or N workers at once. The vision encoder's
  * distance from it is in the report (src/bench/core/vision-flops.ts).
  */
 import * as Comlink from 'comlink';
 import { median } from '../core/stats.ts';
 import type { ComputeRate, ComputeResult } from '../core/types.ts';
-import type { ComputeWorkerApi } from './compute.worker.ts';
-import { MULTIPLY_ADDS_PER_ITERATION, relaxedModuleBytes, simdModuleBytes, type ComputeKernel } from './compute-wasm.ts';
+import type { ComputeWorkerApi } from '../../device/compute/compute.worker.ts';
+import { MULTIPLY_ADDS_PER_ITERATION, relaxedModuleBytes, simdModuleBytes, type ComputeKernel } from '../../device/compute/compute-wasm.ts';
 
 export interface ComputeOptions {
   threads: number;
@@ -20,7 +20,7 @@ export interface ComputeOptions {
 export async function measureComputeRate({ threads, repetitions = 5, sampleMs = 250 }: ComputeOptions): Promise<ComputeResult> {
   const relaxedSimd = WebAssembly.validate(relaxedModuleBytes());
   const modules = [await WebAssembly.compile(simdModuleBytes()), ...(relaxedSimd ? [await WebAssembly.compile(relaxedModuleBytes())] : [])];
-  const workers = Array.from({ length: threads }, () => new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module', name: 'bench-compute' }));
+  const workers = Array.from({ length: threads }, () => new Worker(new URL('../../device/compute/compute.worker.ts', import.meta.url), { type: 'module', name: 'bench-compute' }));
   try {
     const remotes = workers.map((worker) => Comlink.wrap<ComputeWorkerApi>(worker));
     await Promise.all(remotes.map((remote) => remote.init(modules)));
