@@ -19,16 +19,22 @@ export async function copyText(text: string): Promise<void> {
   }
 }
 
-/** Copies the answer's Markdown; says "Copied" for a moment. */
-export function CopyButton({ text }: { text: string }) {
+/** Whether something was just copied: true for a moment after `flash()`, for a "Copied" label. */
+export function useCopiedFlash(): [copied: boolean, flash: () => void] {
   const [copied, setCopied] = useState(false);
   useEffect(() => {
     if (!copied) return;
     const timer = setTimeout(() => setCopied(false), 1600);
     return () => clearTimeout(timer);
   }, [copied]);
+  return [copied, () => setCopied(true)];
+}
+
+/** Copies the answer's Markdown; says "Copied" for a moment. */
+export function CopyButton({ text }: { text: string }) {
+  const [copied, flashCopied] = useCopiedFlash();
   return (
-    <button type="button" className="action-button" aria-label="Copy" title="Copy the answer" onClick={() => void copyText(text).then(() => setCopied(true))}>
+    <button type="button" className="action-button" aria-label="Copy" title="Copy the answer" onClick={() => void copyText(text).then(flashCopied)}>
       {copied ? <CheckIcon /> : <CopyIcon />}
       <span className="action-label" aria-hidden="true">
         {copied ? 'Copied' : 'Copy'}

@@ -6,13 +6,13 @@
  * text (select it, or "Copy all text"), each line tied to its quadrilateral: hovering or focusing
  * one highlights the other. The geometry is region-overlay.ts's; this only draws.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import type { AnswerRegions } from '../../workers/protocol.ts';
 import type { Attachment } from '../files/index.ts';
 import { CheckIcon, CopyIcon } from '../lib/icons.tsx';
 import { useElementSize } from '../lib/useElementSize.ts';
 import { useObjectUrl } from '../lib/useObjectUrl.ts';
-import { copyText } from './CopyButton.tsx';
+import { copyText, useCopiedFlash } from './CopyButton.tsx';
 import { fitContain, labelColour, ocrLines, ocrText, quadPoints, regionRect, regionsJson } from './region-overlay.ts';
 
 function download(blob: Blob, name: string): void {
@@ -162,12 +162,7 @@ function OcrTextLayer({
   highlighted: number | null;
   highlight: (index: number) => Record<'onMouseEnter' | 'onMouseLeave' | 'onFocus' | 'onBlur', () => void>;
 }) {
-  const [copied, setCopied] = useState(false);
-  useEffect(() => {
-    if (!copied) return;
-    const timer = setTimeout(() => setCopied(false), 1600);
-    return () => clearTimeout(timer);
-  }, [copied]);
+  const [copied, flashCopied] = useCopiedFlash();
   const lines = ocrLines(answer);
   return (
     <section className="ocr-text" aria-label="Text in the image">
@@ -185,7 +180,7 @@ function OcrTextLayer({
           </li>
         ))}
       </ol>
-      <button type="button" className="button secondary small" aria-label="Copy all text" onClick={() => void copyText(ocrText(answer)).then(() => setCopied(true))}>
+      <button type="button" className="button secondary small" aria-label="Copy all text" onClick={() => void copyText(ocrText(answer)).then(flashCopied)}>
         {copied ? <CheckIcon /> : <CopyIcon />} {copied ? 'Copied' : 'Copy all text'}
       </button>
       <span className="visually-hidden" aria-live="polite">

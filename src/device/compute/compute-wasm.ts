@@ -11,32 +11,13 @@
  * - `i16_dot`: acc += i32x4.dot_i16x8_s(x, w), the instruction MLAS's WASM int8 GEMM (q8's
  *   MatMulInteger) runs on int8 widened to int16: 8 multiplies and 8 adds per instruction pair.
  */
+import { name, section, uleb } from '../wasm-assembly.ts';
 
 /** Independent accumulators: enough to cover 2 pipes x 4 cycles of add/FMA latency, few enough for 16 XMM registers. */
 export const ACCUMULATORS = 10;
 /** Multiply-adds one iteration of a kernel does (ACCUMULATORS x 4 lanes, or x 8 pairs for the dot). */
 export const MULTIPLY_ADDS_PER_ITERATION = { f32_muladd: ACCUMULATORS * 4, f32_fma: ACCUMULATORS * 4, i16_dot: ACCUMULATORS * 8 } as const;
 export type ComputeKernel = keyof typeof MULTIPLY_ADDS_PER_ITERATION;
-
-function uleb(value: number): number[] {
-  const bytes: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (value !== 0);
-  return bytes;
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function name(text: string): number[] {
-  const bytes = [...new TextEncoder().encode(text)];
-  return [...uleb(bytes.length), ...bytes];
-}
 
 const I32 = 0x7f;
 const F32 = 0x7d;
