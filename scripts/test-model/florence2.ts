@@ -211,6 +211,12 @@ export function buildFlorence2Decoder(preset: Preset, vocabSize: number, tokeniz
   // The cache branch: [past; computed] sliced to the past (cache branch) or to the computed (first step).
   const onCache = g.op('Cast', [useCacheBranch], { to: DataType.INT64 });
   const offCache = g.op('Sub', [g.int64([1]), onCache]);
+  // Cross-attention keys and values are projected on the first step only, as under the published
+  // export's If node: on the cache branch the encoder states are cut to length 0 first, so a decode
+  // step does not pay 2 x layers projections of every encoder position (that would be ~40x the
+  // work of a real step at Florence-2-base's size).
+  const encoderLength = g.op('Shape', [encoderStates], { start: 1, end: 2 });
+  const statesToProject = g.op('Slice', [encoderStates, g.int64([0]), g.op('Mul', [offCache, encoderLength]), g.int64([1])]);
   const crossKeysValues = (pastTensor: string, computed: string): string => {
     const pastLen = g.op('Shape', [pastTensor], { start: 2, end: 3 });
     const computedLen = g.op('Shape', [computed], { start: 2, end: 3 });
@@ -231,8 +237,8 @@ export function buildFlorence2Decoder(preset: Preset, vocabSize: number, tokeniz
       const afterSelf = layerNorm(g, g.op('Add', [x, selfAttention]), `${p}.self_attn_layer_norm`, D);
 
       const crossQuery = toHeads(g, g.linear(afterSelf, `${p}.encoder_attn.q_proj`, D, D, fanIn, true), H, hd);
-      const computedKeys = toHeads(g, g.linear(encoderStates, `${p}.encoder_attn.k_proj`, D, D, fanIn, true), H, hd);
-      const computedValues = toHeads(g, g.linear(encoderStates, `${p}.encoder_attn.v_proj`, D, D, fanIn, true), H, hd);
+      const computedKeys = toHeads(g, g.linear(statesToProject, `${p}.encoder_attn.k_proj`, D, D, fanIn, true), H, hd);
+      const computedValues = toHeads(g, g.linear(statesToProject, `${p}.encoder_attn.v_proj`, D, D, fanIn, true), H, hd);
       const crossKeys = g.op('Identity', [crossKeysValues(past[i]!.encoderKey, computedKeys)], {}, [`present.${i}.encoder.key`]);
       const crossValues = g.op('Identity', [crossKeysValues(past[i]!.encoderValue, computedValues)], {}, [`present.${i}.encoder.value`]);
       const crossAttention = g.linear(attend(g, crossQuery, crossKeys, crossValues, crossBias, H, hd), `${p}.encoder_attn.out_proj`, D, D, fanIn, true);
