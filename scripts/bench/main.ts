@@ -6,9 +6,12 @@
  * encoder alone per weight format, graph optimisation level and thread count (vision-sessions.ts).
  *
  *   --quick                 1 run, 32 tokens (default: 3 runs, 128 tokens)
- *   --model <id>            SmolVLM-256M-random (default; generated if missing), or a test model of
- *                           any family: SmolVLM-test-tiny, FastVLM-test-tiny, Florence-2-test-tiny
- *                           (details limited to what the family offers; (c) runs SmolVLM only)
+ *   --model <id>            a model at real dimensions with random weights, generated into
+ *                           bench-models/ if missing: SmolVLM-256M-random (default),
+ *                           FastVLM-0.5B-random, Florence-2-base-random, Florence-2-large-random;
+ *                           or a test model of any family: SmolVLM-test-tiny, FastVLM-test-tiny,
+ *                           Florence-2-test-tiny (details limited to what the family offers; (c)
+ *                           runs SmolVLM only)
  *   --backends <list>       wasm-1,wasm-all,webgpu (default: all this machine has, but a software
  *                           WebGPU adapter only when named: it is for correctness, and slow)
  *   --runs N --high-runs N --load-runs N --tokens N
@@ -193,9 +196,9 @@ async function main(): Promise<void> {
       ...(gpuCaps.webgpu.available ? [{ id: 'webgpu', device: 'webgpu' as const, threads: 1 }] : []),
     ];
     const wanted = options.backends?.split(',').map((s) => s.trim());
-    // A software adapter (SwiftShader) only checks correctness, and with the 256M-dimension model one
+    // A software adapter (SwiftShader) only checks correctness, and with a real-dimension model one
     // question takes longer than the whole WASM run: only when asked for by name.
-    const softwareGpuByDefault = !wanted && gpuCaps.webgpu.isSoftware && options.model === BENCH_MODEL_ID;
+    const softwareGpuByDefault = !wanted && gpuCaps.webgpu.isSoftware && preset.defaultParentDir === 'bench-models';
     const specs = wanted ? available.filter((spec) => wanted.includes(spec.id)) : available.filter((spec) => !(softwareGpuByDefault && spec.device === 'webgpu'));
     if (!gpuCaps.webgpu.available) log(`WebGPU not available: ${gpuCaps.webgpu.reason}`);
     else if (softwareGpuByDefault) log('WebGPU left out: the adapter is software (SwiftShader); --backends webgpu --model SmolVLM-test-tiny checks it');
@@ -269,7 +272,7 @@ async function main(): Promise<void> {
   const report: BenchReport = {
     schema: 'vlm-bench/1',
     createdAt: new Date().toISOString(),
-    model: { id: options.model, name: options.model === BENCH_MODEL_ID ? 'SmolVLM-256M dimensions, random weights' : options.model },
+    model: { id: options.model, name: preset.defaultParentDir === 'bench-models' ? `${preset.name} dimensions, random weights` : options.model },
     settings,
     conditions: {
       cpu: cpuModel(),

@@ -1,5 +1,5 @@
 /**
- * The models the benchmark serves: the real-dimension random model is generated on demand into
+ * The models the benchmark serves: the real-dimension random models (one per family) are generated on demand into
  * bench-models/ (ignored by git) and linked into the build folder under /models/<id>/ with an
  * entry in that folder's models/index.json (sizes and sha256, as the app verifies them). Nothing
  * here touches public/.
@@ -20,14 +20,17 @@ interface FileEntry {
   sha256: string;
 }
 
-/** Where a model's files live, generating the bench model if it is missing. */
+/** Where a model's files live, generating a bench model (bench-models/) if it is missing. */
 export async function ensureModel(projectRoot: string, modelId: string, log: (message: string) => void): Promise<string> {
   const preset = (Object.keys(PRESETS) as PresetName[]).find((name) => PRESETS[name].defaultId === modelId);
   if (!preset) throw new Error(`Unknown benchmark model ${modelId}; use one of ${Object.values(PRESETS).map((p) => p.defaultId).join(', ')}.`);
   const dir = path.join(projectRoot, PRESETS[preset].defaultParentDir, modelId);
-  // The bench model comes in the formats the real model publishes and the dtype policy picks from.
+  // A bench model comes in the formats the dtype policy picks from on this machine's backends: fp32
+  // and q8 (WASM's first choice for every session); SmolVLM-256M in q4 too (its dtype experiments,
+  // docs/performance.md change 3). The larger families skip q4 (WebGPU without shader-f16 falls
+  // back to fp32), which would add ~0.4 GB and a minute of generation for no figure measured here.
   // The test models the app serves (public/models) are fp32 only.
-  const dtypes: Dtype[] = PRESETS[preset].defaultParentDir === 'public/models' ? ['fp32'] : ['fp32', 'q8', 'q4'];
+  const dtypes: Dtype[] = PRESETS[preset].defaultParentDir === 'public/models' ? ['fp32'] : preset === 'smolvlm-256m' ? ['fp32', 'q8', 'q4'] : ['fp32', 'q8'];
   const suffix: Record<Dtype, string> = { fp32: '', q8: '_quantized', q4: '_q4' };
   const needed = ['config.json', ...dtypes.map((dtype) => `onnx/decoder_model_merged${suffix[dtype]}.onnx`)];
   if (needed.every((file) => existsSync(path.join(dir, file)))) return dir;

@@ -10,12 +10,14 @@
  *   -> image_features float32 [batch_size, image_sequence_length, text_hidden]
  * A stand-in for FastViTHD + its mlp2x_gelu projector: a patch convolution with kernel = stride
  * = 64 (FastViTHD's total downsampling, so a 1024 px frame gives the same 16 x 16 = 256 tokens),
- * a LayerNorm, then Linear-GELU-Linear into the decoder's width. Random weights.
+ * a LayerNorm, then Linear-GELU-Linear into the decoder's width. Random weights. The real-size
+ * preset (fastvlm-0.5b) replaces the patch convolution with a FastViTHD stand-in (staged-vision.ts).
  */
 import { OTHER_TOKEN_BIAS, SPECIAL_TOKEN_BIAS } from './logit-bias.js';
-import { GraphBuilder } from './graph-builder.js';
+import { GraphBuilder, parameterCount } from './graph-builder.js';
 import { DataType, type ModelProto } from './onnx-proto.js';
 import type { Preset } from './presets.js';
+import { buildStagedTrunk } from './staged-vision.js';
 import { IMAGE_TOKEN, type GeneratedTokenizer } from './tokenizer.js';
 
 /** Qwen2-Instruct's chat template (as in the FastVLM tokenizer_config.json): a default system turn, ChatML turns. */
@@ -29,22 +31,34 @@ export function buildFastVlmVisionEncoder(preset: Preset, seed: number, quantize
   const fanIn = (n: number): number => 1 / Math.sqrt(n);
   const pixelValues = g.input('pixel_values', DataType.FLOAT, ['batch_size', 3, 'height', 'width']);
 
-  const patchW = g.weight('vision_tower.patch_embed.weight', [v.hiddenSize, 3, v.patchSize, v.patchSize], fanIn(3 * v.patchSize * v.patchSize));
-  const patchB = g.weight('vision_tower.patch_embed.bias', [v.hiddenSize], 0.02);
-  let x = g.op('Conv', [pixelValues, patchW, patchB], { kernel_shape: [v.patchSize, v.patchSize], strides: [v.patchSize, v.patchSize] });
-  // [B, C, h, w] -> [B, h*w, C]: row-major over the grid, as the projector reads FastViTHD's map.
-  x = g.transpose(g.reshape(x, [0, v.hiddenSize, -1]), [0, 2, 1]);
-  x = g.op('LayerNormalization', [x, g.filled('vision_tower.norm.weight', [v.hiddenSize], 1), g.weight('vision_tower.norm.bias', [v.hiddenSize], 0.02)], {
-    axis: -1,
-    epsilon: { f: v.layerNormEps },
-  });
+  let x: string;
+  let description = 'vision encoder stand-in (patch conv + mlp2x_gelu projector)';
+  let macs = 0;
+  if (v.stages) {
+    // Real dimensions: the FastViTHD stand-in, [B, 256, 3072] for a 1024 px frame.
+    const trunk = buildStagedTrunk(g, pixelValues, v.stages, v.imageSize);
+    x = trunk.tokens;
+    macs = trunk.macs + trunk.side * trunk.side * (v.hiddenSize * textHidden + textHidden * textHidden);
+    description = `vision encoder stand-in for ${v.stages.standsFor} + mlp2x_gelu projector`;
+  } else {
+    const patchW = g.weight('vision_tower.patch_embed.weight', [v.hiddenSize, 3, v.patchSize, v.patchSize], fanIn(3 * v.patchSize * v.patchSize));
+    const patchB = g.weight('vision_tower.patch_embed.bias', [v.hiddenSize], 0.02);
+    x = g.op('Conv', [pixelValues, patchW, patchB], { kernel_shape: [v.patchSize, v.patchSize], strides: [v.patchSize, v.patchSize] });
+    // [B, C, h, w] -> [B, h*w, C]: row-major over the grid, as the projector reads FastViTHD's map.
+    x = g.transpose(g.reshape(x, [0, v.hiddenSize, -1]), [0, 2, 1]);
+    x = g.op('LayerNormalization', [x, g.filled('vision_tower.norm.weight', [v.hiddenSize], 1), g.weight('vision_tower.norm.bias', [v.hiddenSize], 0.02)], {
+      axis: -1,
+      epsilon: { f: v.layerNormEps },
+    });
+  }
 
   // mm_projector (mlp2x_gelu), GELU spelled out with erf (opset 17 has no Gelu).
   const fc1 = g.linear(x, 'mm_projector.0', v.hiddenSize, textHidden, fanIn(v.hiddenSize), true);
   const gelu = g.op('Mul', [g.op('Mul', [fc1, g.float(0.5)]), g.op('Add', [g.op('Erf', [g.op('Mul', [fc1, g.float(Math.SQRT1_2)])]), g.float(1)])]);
   const projected = g.linear(gelu, 'mm_projector.2', textHidden, textHidden, fanIn(textHidden), true);
   g.output('image_features', projected, DataType.FLOAT, ['batch_size', 'image_sequence_length', textHidden]);
-  return g.build(`FastVLM-format random test model (${preset.name}, seed ${seed}): vision encoder stand-in (patch conv + mlp2x_gelu projector)`);
+  const cost = v.stages ? `, ${(parameterCount(g.initializers) / 1e6).toFixed(1)}M parameters, ${(macs / 1e9).toFixed(1)} GMACs per frame` : '';
+  return g.build(`FastVLM-format random test model (${preset.name}, seed ${seed}): ${description}${cost}`);
 }
 
 interface FastVlmConfigInputs {

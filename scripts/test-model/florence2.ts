@@ -6,7 +6,8 @@
  *                         -> image_features float32 [batch_size, num_image_tokens, d_model]
  *     A stand-in for DaViT + its projection: a 32 px patch convolution (768 px -> 24 x 24 = 576
  *     tokens) with their mean prepended (577 tokens, the published image_seq_length), projected
- *     and layer-normed.
+ *     and layer-normed. The real-size presets replace the patch convolution with a DaViT
+ *     stand-in (staged-vision.ts) and Florence-2's 2-D position and temporal embeddings.
  *   embed_tokens.onnx     the shared token embeddings.
  *   encoder_model.onnx    inputs_embeds float32 [batch_size, encoder_sequence_length, d_model],
  *                         attention_mask int64 [batch_size, encoder_sequence_length]
@@ -33,10 +34,11 @@
  * stay the network's choice, so they depend on the image and the task.
  */
 import { FLORENCE2_PROCESSOR_TASKS, LOCATION_BINS } from '../../workers/models/florence2-tasks.ts';
-import { floatTensor, GraphBuilder } from './graph-builder.js';
+import { floatTensor, GraphBuilder, parameterCount } from './graph-builder.js';
 import { OTHER_TOKEN_BIAS, SPECIAL_TOKEN_BIAS } from './logit-bias.js';
 import { DataType, makeValueInfo, type ModelProto } from './onnx-proto.js';
 import type { Preset } from './presets.js';
+import { buildStagedTrunk } from './staged-vision.js';
 import type { GeneratedTokenizer, TokenizerLayout } from './tokenizer.js';
 
 const MASKED = -1e9;
@@ -103,18 +105,36 @@ export function buildFlorence2VisionEncoder(preset: Preset, seed: number, quanti
   const v = preset.vision;
   const D = preset.text.hiddenSize;
   const pixelValues = g.input('pixel_values', DataType.FLOAT, ['batch_size', 3, 'height', 'width']);
-  const patchW = g.weight('vision_tower.patch_embed.weight', [v.hiddenSize, 3, v.patchSize, v.patchSize], 1 / Math.sqrt(3 * v.patchSize * v.patchSize));
-  let x = g.op('Conv', [pixelValues, patchW, g.weight('vision_tower.patch_embed.bias', [v.hiddenSize], 0.02)], {
-    kernel_shape: [v.patchSize, v.patchSize],
-    strides: [v.patchSize, v.patchSize],
-  });
-  x = g.transpose(g.reshape(x, [0, v.hiddenSize, -1]), [0, 2, 1]); // [B, 576, C]
+  let x: string;
+  let macs = 0;
+  if (v.stages) {
+    // Real dimensions: the DaViT stand-in, then Florence-2's learned 2-D positions (a row and a
+    // column table of 50 entries, half the channels each) and its temporal embedding (one frame).
+    const trunk = buildStagedTrunk(g, pixelValues, v.stages, v.imageSize);
+    const half = trunk.channels / 2;
+    const side = trunk.side;
+    const table = (name: string, axis: number): string => {
+      const rows = g.op('Slice', [g.weight(name, [50, half], 0.02), g.int64([0]), g.int64([side]), g.int64([0])]);
+      return g.op('Expand', [g.op('Unsqueeze', [rows, g.int64([axis])]), g.int64([side, side, half])]);
+    };
+    const position = g.reshape(g.op('Concat', [table('image_pos_embed.column_embeddings.weight', 0), table('image_pos_embed.row_embeddings.weight', 1)], { axis: -1 }), [1, side * side, trunk.channels]);
+    x = g.op('Add', [g.op('Add', [trunk.tokens, position]), g.weight('visual_temporal_embed', [1, 1, trunk.channels], 0.02)]);
+    macs = trunk.macs + (side * side + 1) * v.hiddenSize * D;
+  } else {
+    const patchW = g.weight('vision_tower.patch_embed.weight', [v.hiddenSize, 3, v.patchSize, v.patchSize], 1 / Math.sqrt(3 * v.patchSize * v.patchSize));
+    x = g.op('Conv', [pixelValues, patchW, g.weight('vision_tower.patch_embed.bias', [v.hiddenSize], 0.02)], {
+      kernel_shape: [v.patchSize, v.patchSize],
+      strides: [v.patchSize, v.patchSize],
+    });
+    x = g.transpose(g.reshape(x, [0, v.hiddenSize, -1]), [0, 2, 1]); // [B, 576, C]
+  }
   // Florence-2 puts a pooled token before the spatial ones (image_feature_source: spatial_avg_pool first).
   const pooled = g.op('ReduceMean', [x], { axes: [1], keepdims: 1 });
   x = g.op('Concat', [pooled, x], { axis: 1 });
   const projected = g.linear(x, 'image_projection', v.hiddenSize, D, 1 / Math.sqrt(v.hiddenSize));
   g.output('image_features', layerNorm(g, projected, 'image_proj_norm', D), DataType.FLOAT, ['batch_size', 'num_image_tokens', D]);
-  return g.build(`Florence-2-format random test model (${preset.name}, seed ${seed}): vision encoder stand-in`);
+  const cost = v.stages ? ` for ${v.stages.standsFor}, ${(parameterCount(g.initializers) / 1e6).toFixed(1)}M parameters, ${(macs / 1e9).toFixed(1)} GMACs per frame` : '';
+  return g.build(`Florence-2-format random test model (${preset.name}, seed ${seed}): vision encoder stand-in${cost}`);
 }
 
 export function buildFlorence2Encoder(preset: Preset, seed: number, quantize: boolean | 'q4'): ModelProto {
@@ -193,6 +213,12 @@ export function buildFlorence2Decoder(preset: Preset, vocabSize: number, tokeniz
   // The cache branch: [past; computed] sliced to the past (cache branch) or to the computed (first step).
   const onCache = g.op('Cast', [useCacheBranch], { to: DataType.INT64 });
   const offCache = g.op('Sub', [g.int64([1]), onCache]);
+  // Cross-attention keys and values are projected on the first step only, as under the published
+  // export's If node: on the cache branch the encoder states are cut to length 0 first, so a decode
+  // step does not pay 2 x layers projections of every encoder position (that would be ~40x the
+  // work of a real step at Florence-2-base's size).
+  const encoderLength = g.op('Shape', [encoderStates], { start: 1, end: 2 });
+  const statesToProject = g.op('Slice', [encoderStates, g.int64([0]), g.op('Mul', [offCache, encoderLength]), g.int64([1])]);
   const crossKeysValues = (pastTensor: string, computed: string): string => {
     const pastLen = g.op('Shape', [pastTensor], { start: 2, end: 3 });
     const computedLen = g.op('Shape', [computed], { start: 2, end: 3 });
@@ -213,8 +239,8 @@ export function buildFlorence2Decoder(preset: Preset, vocabSize: number, tokeniz
       const afterSelf = layerNorm(g, g.op('Add', [x, selfAttention]), `${p}.self_attn_layer_norm`, D);
 
       const crossQuery = toHeads(g, g.linear(afterSelf, `${p}.encoder_attn.q_proj`, D, D, fanIn, true), H, hd);
-      const computedKeys = toHeads(g, g.linear(encoderStates, `${p}.encoder_attn.k_proj`, D, D, fanIn, true), H, hd);
-      const computedValues = toHeads(g, g.linear(encoderStates, `${p}.encoder_attn.v_proj`, D, D, fanIn, true), H, hd);
+      const computedKeys = toHeads(g, g.linear(statesToProject, `${p}.encoder_attn.k_proj`, D, D, fanIn, true), H, hd);
+      const computedValues = toHeads(g, g.linear(statesToProject, `${p}.encoder_attn.v_proj`, D, D, fanIn, true), H, hd);
       const crossKeys = g.op('Identity', [crossKeysValues(past[i]!.encoderKey, computedKeys)], {}, [`present.${i}.encoder.key`]);
       const crossValues = g.op('Identity', [crossKeysValues(past[i]!.encoderValue, computedValues)], {}, [`present.${i}.encoder.value`]);
       const crossAttention = g.linear(attend(g, crossQuery, crossKeys, crossValues, crossBias, H, hd), `${p}.encoder_attn.out_proj`, D, D, fanIn, true);

@@ -122,6 +122,24 @@ export function quantize4Bit(w: Float32Array, k: number, n: number, blockSize = 
   return { data, scales };
 }
 
+/** Names of the tensors a graph builder adds that are not model parameters (shared constants, test-model biases, rotary tables). */
+const NOT_PARAMETERS = /^(const_(i64|f32)_\d+$|test_model\.|rotary_emb\.)/;
+
+/**
+ * Model parameters among `initializers`: elements of every weight, counted from the dims (so a
+ * graph built with weightless tensors counts the same), each quantized weight once.
+ */
+export function parameterCount(initializers: readonly TensorProto[]): number {
+  let total = 0;
+  for (const tensor of initializers) {
+    if (NOT_PARAMETERS.test(tensor.name) || /_(scale|zero_point|scales)$/.test(tensor.name)) continue;
+    const elements = tensor.dims.reduce((a, b) => a * Number(b), 1);
+    // A 4-bit weight stores two per byte.
+    total += tensor.name.endsWith('.weight_Q4') ? elements * 2 : elements;
+  }
+  return total;
+}
+
 export interface GraphBuilderOptions {
   name: string;
   seed: number;

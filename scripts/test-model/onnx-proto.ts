@@ -189,26 +189,66 @@ export interface ModelProto {
   metadata_props?: Array<{ key: string; value: string }>;
 }
 
-let modelType: protobuf.Type | undefined;
+let root: protobuf.Root | undefined;
 
-function getModelType(): protobuf.Type {
+function getType(name: 'ModelProto' | 'GraphProto' | 'TensorProto'): protobuf.Type {
   // keepCase: the field names above are ONNX's snake_case names.
-  modelType ??= protobuf.parse(ONNX_PROTO_SUBSET, { keepCase: true }).root.lookupType('onnx.ModelProto');
-  return modelType;
+  root ??= protobuf.parse(ONNX_PROTO_SUBSET, { keepCase: true }).root;
+  return root.lookupType(`onnx.${name}`);
 }
 
 /** ONNX protobuf files must stay below 2 GiB (protobuf's message size limit). */
 export const MAX_PROTOBUF_BYTES = 2 ** 31 - 1;
 
+/** A length-delimited field's key and length (wire type 2). */
+function lengthPrefix(field: number, length: number): Uint8Array {
+  const bytes = [(field << 3) | 2];
+  for (let value = length; ; value = Math.floor(value / 128)) {
+    if (value < 128) {
+      bytes.push(value);
+      break;
+    }
+    bytes.push((value % 128) | 128);
+  }
+  return Uint8Array.from(bytes);
+}
+
+/**
+ * The model's protobuf bytes, assembled piece by piece: protobufjs encodes the small messages, and
+ * every initializer's raw_data is copied once, straight into the output. Encoding the whole model
+ * in one protobufjs call went quadratic above 1 GiB (its writer doubles its buffer with `<< 1`,
+ * which overflows there, and then grows by exactly what each write needs, copying everything so
+ * far: FastVLM-0.5B's 2 GB fp32 decoder took half an hour). Fields are written in the order
+ * protobufjs writes them (by field number), so the bytes are the same as its encoding.
+ */
 export function encodeModel(model: ModelProto): Uint8Array {
-  // protobufjs encodes plain objects directly (no fromObject copy), and keeps
-  // Uint8Array raw_data by reference until finish(), so peak memory is about
-  // weights + one output buffer.
-  const bytes = getModelType().encode(model).finish();
-  if (bytes.byteLength > MAX_PROTOBUF_BYTES) {
-    throw new Error(`ONNX model is ${bytes.byteLength} bytes, above the 2 GiB protobuf limit`);
+  const encode = (type: 'ModelProto' | 'GraphProto' | 'TensorProto', message: object): Uint8Array => getType(type).encode(message).finish();
+  const { graph, opset_import, metadata_props, ...modelHead } = model;
+  const { node, name, initializer, ...graphTail } = graph;
+  const graphPieces: Uint8Array[] = [encode('GraphProto', { node, name })];
+  for (const tensor of initializer) {
+    // raw_data (9) is the last field our tensors set (doc_string, 12, never is).
+    const { raw_data, ...below } = tensor;
+    const pieces = [encode('TensorProto', below), lengthPrefix(9, raw_data.byteLength), raw_data];
+    graphPieces.push(lengthPrefix(5, pieces.reduce((sum, piece) => sum + piece.byteLength, 0)), ...pieces);
+  }
+  graphPieces.push(encode('GraphProto', graphTail));
+  const graphBytes = graphPieces.reduce((sum, piece) => sum + piece.byteLength, 0);
+  const pieces = [encode('ModelProto', modelHead), lengthPrefix(7, graphBytes), ...graphPieces, encode('ModelProto', { opset_import, metadata_props })];
+  const total = pieces.reduce((sum, piece) => sum + piece.byteLength, 0);
+  if (total > MAX_PROTOBUF_BYTES) throw new Error(`ONNX model is ${total} bytes, above the 2 GiB protobuf limit`);
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const piece of pieces) {
+    bytes.set(piece, offset);
+    offset += piece.byteLength;
   }
   return bytes;
+}
+
+/** protobufjs' own encoding of the whole model in one call (for the test that encodeModel writes the same bytes). */
+export function encodeModelInOneCall(model: ModelProto): Uint8Array {
+  return getType('ModelProto').encode(model).finish();
 }
 
 export function makeValueInfo(name: string, elemType: DataTypeCode, shape: Dim[]): ValueInfoProto {

@@ -22,7 +22,6 @@ export function buildVisionEncoder(preset: Preset, seed: number, quantize: boole
   const textHidden = preset.text.hiddenSize;
   const side = v.imageSize / v.patchSize;
   const numPatches = side * side;
-  const headDim = v.hiddenSize / v.numHeads;
   const sf = preset.scaleFactor;
   // Linear weights get std 1/sqrt(fan_in) so activations stay O(1); the
   // residual-branch outputs are scaled down a bit more for depth.
@@ -71,28 +70,9 @@ export function buildVisionEncoder(preset: Preset, seed: number, quantize: boole
   for (let layer = 0; layer < v.numLayers; layer++) {
     const p = `encoder.layers.${layer}`;
     x = g.scope(`encoder/layers.${layer}`, () => {
-      // Self-attention.
-      const h = layerNorm(x, `${p}.layer_norm1`);
-      const heads = (t: string): string => g.transpose(g.reshape(t, [0, 0, v.numHeads, headDim]), [0, 2, 1, 3]);
-      const q = heads(g.linear(h, `${p}.self_attn.q_proj`, v.hiddenSize, v.hiddenSize, fanIn(v.hiddenSize), true));
-      const k = g.transpose(
-        g.reshape(g.linear(h, `${p}.self_attn.k_proj`, v.hiddenSize, v.hiddenSize, fanIn(v.hiddenSize), true), [0, 0, v.numHeads, headDim]),
-        [0, 2, 3, 1],
-      );
-      const val = heads(g.linear(h, `${p}.self_attn.v_proj`, v.hiddenSize, v.hiddenSize, fanIn(v.hiddenSize), true));
-      const scores = g.op('Add', [g.op('Mul', [g.op('MatMul', [q, k]), g.float(1 / Math.sqrt(headDim))]), attnBias]);
-      const ctx = g.op('MatMul', [g.op('Softmax', [scores], { axis: -1 }), val]);
-      const merged = g.reshape(g.transpose(ctx, [0, 2, 1, 3]), [0, 0, v.hiddenSize]);
-      const attnOut = g.linear(merged, `${p}.self_attn.out_proj`, v.hiddenSize, v.hiddenSize, fanIn(v.hiddenSize) * residualScale, true);
+      const attnOut = siglipAttention(g, layerNorm(x, `${p}.layer_norm1`), `${p}.self_attn`, v.hiddenSize, v.numHeads, attnBias, fanIn(v.hiddenSize) * residualScale);
       const afterAttn = g.op('Add', [x, attnOut]);
-
-      // MLP with gelu_pytorch_tanh (opset 17 has no Gelu op, so spelled out).
-      const h2 = layerNorm(afterAttn, `${p}.layer_norm2`);
-      const fc1 = g.linear(h2, `${p}.mlp.fc1`, v.hiddenSize, v.intermediateSize, fanIn(v.hiddenSize), true);
-      const cube = g.op('Mul', [g.op('Mul', [fc1, fc1]), fc1]);
-      const inner = g.op('Mul', [g.op('Add', [fc1, g.op('Mul', [cube, g.float(0.044715)])]), g.float(Math.sqrt(2 / Math.PI))]);
-      const gelu = g.op('Mul', [g.op('Mul', [fc1, g.float(0.5)]), g.op('Add', [g.op('Tanh', [inner]), g.float(1)])]);
-      const fc2 = g.linear(gelu, `${p}.mlp.fc2`, v.intermediateSize, v.hiddenSize, fanIn(v.intermediateSize) * residualScale, true);
+      const fc2 = siglipMlp(g, layerNorm(afterAttn, `${p}.layer_norm2`), `${p}.mlp`, v.hiddenSize, v.intermediateSize, fanIn(v.intermediateSize) * residualScale);
       return g.op('Add', [afterAttn, fc2]);
     });
   }
@@ -111,4 +91,32 @@ export function buildVisionEncoder(preset: Preset, seed: number, quantize: boole
   g.output('image_features', projected, DataType.FLOAT, ['num_frames', imageSeqLen(preset), textHidden]);
 
   return g.build(`SmolVLM-format random test model (${preset.name}, seed ${seed}): vision encoder`);
+}
+
+/**
+ * SigLIP's self-attention over h [B, N, D] (biases on q, k, v and out), with an optional additive
+ * bias on the scores; `outStd` is the output projection's weight scale. Shared with the
+ * hierarchical stand-ins of staged-vision.ts.
+ */
+export function siglipAttention(g: GraphBuilder, h: string, p: string, dim: number, numHeads: number, bias: string | null, outStd: number): string {
+  const headDim = dim / numHeads;
+  const std = 1 / Math.sqrt(dim);
+  const heads = (t: string): string => g.transpose(g.reshape(t, [0, 0, numHeads, headDim]), [0, 2, 1, 3]);
+  const q = heads(g.linear(h, `${p}.q_proj`, dim, dim, std, true));
+  const k = g.transpose(g.reshape(g.linear(h, `${p}.k_proj`, dim, dim, std, true), [0, 0, numHeads, headDim]), [0, 2, 3, 1]);
+  const val = heads(g.linear(h, `${p}.v_proj`, dim, dim, std, true));
+  let scores = g.op('Mul', [g.op('MatMul', [q, k]), g.float(1 / Math.sqrt(headDim))]);
+  if (bias !== null) scores = g.op('Add', [scores, bias]);
+  const ctx = g.op('MatMul', [g.op('Softmax', [scores], { axis: -1 }), val]);
+  const merged = g.reshape(g.transpose(ctx, [0, 2, 1, 3]), [0, 0, dim]);
+  return g.linear(merged, `${p}.out_proj`, dim, dim, outStd, true);
+}
+
+/** SigLIP's MLP: fc1, gelu_pytorch_tanh (spelled out: opset 17 has no Gelu), fc2. */
+export function siglipMlp(g: GraphBuilder, h: string, p: string, dim: number, hidden: number, outStd: number): string {
+  const fc1 = g.linear(h, `${p}.fc1`, dim, hidden, 1 / Math.sqrt(dim), true);
+  const cube = g.op('Mul', [g.op('Mul', [fc1, fc1]), fc1]);
+  const inner = g.op('Mul', [g.op('Add', [fc1, g.op('Mul', [cube, g.float(0.044715)])]), g.float(Math.sqrt(2 / Math.PI))]);
+  const gelu = g.op('Mul', [g.op('Mul', [fc1, g.float(0.5)]), g.op('Add', [g.op('Tanh', [inner]), g.float(1)])]);
+  return g.linear(gelu, `${p}.fc2`, hidden, dim, outStd, true);
 }

@@ -394,7 +394,10 @@ export const CURATED_MODELS: readonly ModelEntry[] = [
     name: 'FastVLM 0.5B',
     family: 'fastvlm',
     source: { kind: 'hub', repo: 'onnx-community/FastVLM-0.5B-ONNX', revision: 'main' },
-    description: "Apple's FastVLM: one 1024 px frame of 256 image tokens, built for a fast first token.",
+    // No "fastest first token" here: on WASM its first token came 4x later than SmolVLM 256M's and
+    // 2x later than Florence-2 base's (docs/performance.md, "Issue 15"). What it does offer is a
+    // 1024 px view of the whole image in one frame.
+    description: "Apple's FastVLM: sees the whole image as one 1024 px frame (256 image tokens).",
     contextLength: 8192,
     geometry: FASTVLM_GEOMETRY,
     details: FAMILY_TRAITS.fastvlm.details,
