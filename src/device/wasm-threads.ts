@@ -106,11 +106,20 @@ function readStored(storage: Pick<Storage, 'getItem'> | undefined, cores: number
 
 let choosing: Promise<WasmThreadChoice> | null = null;
 
+/** localStorage, or undefined where reading it throws (a widget frame whose storage the browser blocks). */
+function siteStorage(): Storage | undefined {
+  try {
+    return globalThis.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * This device's thread count: kept from an earlier measurement, or measured now (once per page,
  * however many loads ask). Without cross-origin isolation ORT runs one thread whatever is asked.
  */
-export function deviceWasmThreads(storage: Pick<Storage, 'getItem' | 'setItem'> | undefined = globalThis.localStorage): Promise<WasmThreadChoice> {
+export function deviceWasmThreads(storage: Pick<Storage, 'getItem' | 'setItem'> | undefined = siteStorage()): Promise<WasmThreadChoice> {
   choosing ??= (async () => {
     // Read through globalThis: the bridge's unit tests run in Node.
     const cores = Math.max(1, globalThis.navigator?.hardwareConcurrency || 1);
