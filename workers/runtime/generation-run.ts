@@ -20,12 +20,13 @@ export class GenerationRun {
   /** The run continues an unfinished answer: its text is appended to that answer as it is. */
   private readonly continuing: boolean;
 
-  constructor(decode: (ids: number[]) => string, onToken: TokenCallback, { continuing = false } = {}) {
+  /** `waitForPage`: see PieceSender (false when the decode loop hops to its event loop only now and then). */
+  constructor(decode: (ids: number[]) => string, onToken: TokenCallback, { continuing = false, waitForPage = true } = {}) {
     this.continuing = continuing;
     this.stream = new IncrementalDetokenizer(decode);
     // Decoding never waits for the page; the result waits for the last piece (its port is not the
     // callback's), so the page never sees the end before all of the text.
-    this.pieces = new PieceSender(onToken);
+    this.pieces = new PieceSender(onToken, waitForPage);
   }
 
   /** A new token: streamed to the page as soon as its text is complete. */
