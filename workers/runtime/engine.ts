@@ -320,7 +320,7 @@ export class VlmEngine implements VlmWorkerApi {
     // Synchronous up to here: an interrupt posted right after this call finds the run started.
     const loaded = this.#begin(conversation, options);
     const continuing = conversation.at(-1)!.unfinished === true;
-    const run = new GenerationRun(loaded.model.decode, onToken, { continuing, waitForPage: !options.stopFlag });
+    const run = new GenerationRun(loaded.model.decode, onToken, { continuing });
     try {
       // Work ahead of Enter gives way at its next step; what it finished is used below.
       await this.#preparing?.catch(() => undefined);

@@ -20,13 +20,12 @@ export class GenerationRun {
   /** The run continues an unfinished answer: its text is appended to that answer as it is. */
   private readonly continuing: boolean;
 
-  /** `waitForPage`: see PieceSender (false when the decode loop hops to its event loop only now and then). */
-  constructor(decode: (ids: number[]) => string, onToken: TokenCallback, { continuing = false, waitForPage = true } = {}) {
+  constructor(decode: (ids: number[]) => string, onToken: TokenCallback, { continuing = false } = {}) {
     this.continuing = continuing;
     this.stream = new IncrementalDetokenizer(decode);
     // Decoding never waits for the page; the result waits for the last piece (its port is not the
     // callback's), so the page never sees the end before all of the text.
-    this.pieces = new PieceSender(onToken, waitForPage);
+    this.pieces = new PieceSender(onToken);
   }
 
   /** A new token: streamed to the page as soon as its text is complete. */

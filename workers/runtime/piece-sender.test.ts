@@ -81,22 +81,4 @@ describe('PieceSender', () => {
     await sender.drained();
     expect(received).toEqual(['kept']);
   });
-
-  it('without waiting for the page, sends every piece at once, and is drained when the page has taken them all', async () => {
-    const page = slowPage();
-    const sender = new PieceSender(page.deliver, false);
-    sender.push('Hel', 1);
-    sender.push('lo', 1);
-    sender.push('', 0);
-    sender.push('!', 1);
-    expect(page.received).toEqual(['Hel', 'lo', '!']);
-    let drained = false;
-    const done = sender.drained().then(() => (drained = true));
-    await page.takeNext();
-    await page.takeNext();
-    expect(drained).toBe(false);
-    await page.takeNext();
-    await done;
-    expect(drained).toBe(true);
-  });
 });

@@ -10,23 +10,14 @@ export class PieceSender {
   private unsentTokens = 0;
   private delivering: Promise<void> | null = null;
 
-  /**
-   * `deliver` resolves when the page has taken the piece (a Comlink proxy call does).
-   * `waitForPage` false: every piece goes at once, without waiting for the page to take the one
-   * before. For a decode loop that does not hop to its event loop before every step (it has a stop
-   * flag, engine.ts), where the page's replies arrive only every few tens of ms: waiting for them
-   * would hold the text back that long.
-   */
-  constructor(
-    private readonly deliver: (piece: string, tokens: number) => unknown,
-    private readonly waitForPage = true,
-  ) {}
+  /** `deliver` resolves when the page has taken the piece (a Comlink proxy call does). */
+  constructor(private readonly deliver: (piece: string, tokens: number) => unknown) {}
 
   /** The text of `tokens` decoded tokens (empty while a character is still incomplete). */
   push(piece: string, tokens: number): void {
     this.unsent += piece;
     this.unsentTokens += tokens;
-    if (this.unsent && (!this.waitForPage || !this.delivering)) this.send();
+    if (this.unsent && !this.delivering) this.send();
   }
 
   /** Resolves once every pushed piece has been taken (a failed delivery counts as taken). */
@@ -45,13 +36,11 @@ export class PieceSender {
     } catch {
       taken = undefined;
     }
-    // Settles once this piece and every one before it were taken.
-    const before = this.delivering;
-    const delivering: Promise<void> = Promise.all([before, Promise.resolve(taken).catch(() => undefined)]).then(() => {
-      if (this.delivering !== delivering) return;
-      this.delivering = null;
-      if (this.unsent) this.send();
-    });
-    this.delivering = delivering;
+    this.delivering = Promise.resolve(taken)
+      .catch(() => undefined)
+      .then(() => {
+        this.delivering = null;
+        if (this.unsent) this.send();
+      });
   }
 }
