@@ -209,13 +209,6 @@ export interface GenerateOptions {
   /** 1 = off. Values > 1 discourage repeating tokens. */
   repetitionPenalty: number;
   detail: ImageDetail;
-  /**
-   * Where the page is cross-origin isolated: one Int32 in a SharedArrayBuffer that the page sets
-   * to stop this answer (as well as calling `interrupt()`). The worker reads it before every step
-   * without a task hop, so it hops to its event loop only every few tens of ms (for the streamed
-   * pieces' replies) instead of before every token (docs/performance.md, issue 12, session 6).
-   */
-  stopFlag?: Int32Array;
 }
 
 export type FinishReason = 'eos' | 'length' | 'stopped' | 'error';

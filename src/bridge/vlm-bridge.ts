@@ -222,16 +222,10 @@ export class VlmBridge {
           return null;
         }
         const result = this.track((remote) => {
-          // Cross-origin isolated: a flag the worker reads before each step, so it need not hop to
-          // its event loop before every token to hear an interrupt (protocol.ts, `stopFlag`).
-          const stopFlag = globalThis.crossOriginIsolated && typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
-          const call = remote.generate(Comlink.transfer(turns, transfers), stopFlag ? { ...options, stopFlag } : options, Comlink.proxy(onToken));
+          const call = remote.generate(Comlink.transfer(turns, transfers), options, Comlink.proxy(onToken));
           // Posted: the worker handles messages in order, so an interrupt sent from now on reaches the
           // generation this call started.
-          const interrupt = () => {
-            if (stopFlag) Atomics.store(stopFlag, 0, 1);
-            void remote.interrupt().catch(() => false);
-          };
+          const interrupt = () => void remote.interrupt().catch(() => false);
           if (signal?.aborted) interrupt();
           else signal?.addEventListener('abort', interrupt, { once: true });
           return call.finally(() => signal?.removeEventListener('abort', interrupt));

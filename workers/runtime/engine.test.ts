@@ -256,22 +256,6 @@ describe('VlmEngine generate', () => {
     expect(engine.interrupt()).toBe(false);
   });
 
-  it('a stop flag set by the page stops the answer at the next step, without waiting for a hop to the event loop', async () => {
-    const { engine } = engineWith(noGpu);
-    await engine.load('counting', {}, () => undefined);
-    const stopFlag = new Int32Array(new SharedArrayBuffer(4));
-    let seen = 0;
-    const result = await engine.generate(question, { ...greedy(100), stopFlag }, (_piece, tokens) => {
-      seen += tokens;
-      // What the bridge does on abort: the flag at once, the interrupt() message behind it.
-      if (seen >= 3) Atomics.store(stopFlag, 0, 1);
-    });
-    expect(result.finishReason).toBe('stopped');
-    expect(result.tokenIds).toEqual([4, 5, 6]);
-    expect(engine.interrupt()).toBe(false);
-    await expect(engine.generate(question, { ...greedy(100), stopFlag: [0] as unknown as Int32Array }, () => undefined)).rejects.toThrow('stopFlag must be an Int32Array.');
-  });
-
   it('an interrupt queued right behind the call stops it before the prefill', async () => {
     const { engine, calls } = engineWith(noGpu);
     await engine.load('counting', {}, () => undefined);

@@ -131,15 +131,7 @@ export function validateGenerateOptions(options: GenerateOptions): void {
     if (!(temperature >= 0) || !(topP > 0 && topP <= 1)) throw new InvalidRequestError('temperature must be >= 0 and topP in (0, 1].');
   }
   if (!IMAGE_DETAILS.includes(options.detail)) throw new InvalidRequestError(`Unknown image detail ${String(options.detail)}.`);
-  if (options.stopFlag !== undefined && !(options.stopFlag instanceof Int32Array && options.stopFlag.length >= 1)) throw new InvalidRequestError('stopFlag must be an Int32Array.');
 }
-
-/**
- * With a stop flag the decode loop hops to the event loop at most this often (the streamed
- * pieces' replies and other calls come in then); without one, before every step, as that is the
- * only way an interrupt lands.
- */
-const EVENT_LOOP_HOP_MS = 50;
 
 export class VlmEngine implements VlmWorkerApi {
   readonly #deps: EngineDeps;
@@ -326,7 +318,7 @@ export class VlmEngine implements VlmWorkerApi {
       await this.#preparing?.catch(() => undefined);
       const prepared = await this.#prepare(loaded, run, conversation, options);
       // An interrupt queued right behind the call is taken before the prefill, the costliest step.
-      if (await this.#stopRequested(options.stopFlag)) return await run.finish('stopped');
+      if (await this.#stopRequested()) return await run.finish('stopped');
       const outputs = await this.#prefill(loaded, run, prepared);
       const result = await run.finish(await this.#decode(loaded, run, prepared, outputs, options));
       if (!continuing) this.#answers.remember(result.text, result.tokenIds);
@@ -531,22 +523,16 @@ export class VlmEngine implements VlmWorkerApi {
   ): Promise<'eos' | 'length' | 'stopped'> {
     const random = createRandom(options.sampling.kind === 'sample' ? options.sampling.seed : undefined);
     const stepTimings = noEmbedTimings();
-    const { stopFlag } = options;
-    let lastHop = Number.NEGATIVE_INFINITY;
     let outputs = prefillOutputs;
     for (;;) {
-      if (!stopFlag || performance.now() - lastHop >= EVENT_LOOP_HOP_MS) {
-        await yieldToEventLoop();
-        lastHop = performance.now();
-      }
-      if (this.#stopped(stopFlag)) return 'stopped';
+      if (await this.#stopRequested()) return 'stopped';
       const logits = lastLogits(outputs['logits']!);
       if (!allFinite(logits)) throw invalidLogits(model);
       const next = pickNextToken(logits, options.sampling, options.repetitionPenalty, run.tokenIds, random);
       if (model.eosTokenIds.includes(next)) return 'eos';
       run.push(next);
       if (run.tokenIds.length >= maxNewTokens) return 'length';
-      if (this.#stopped(stopFlag)) return 'stopped';
+      if (this.#interruptRequested) return 'stopped';
       const embeds = await family.embed(model, { ids: [next], images: [], imageTokens: 0 }, 0, stepTimings, this.#features, this.#pixelsOf);
       outputs = await this.#runDecoder(model, cache, embeds, 1);
       cache.update(outputs, [next]);
@@ -555,14 +541,8 @@ export class VlmEngine implements VlmWorkerApi {
   }
 
   /** Lets queued messages (an interrupt) run, then says whether one asked to stop. */
-  async #stopRequested(stopFlag?: Int32Array): Promise<boolean> {
+  async #stopRequested(): Promise<boolean> {
     await yieldToEventLoop();
-    return this.#stopped(stopFlag);
-  }
-
-  /** Whether this answer was asked to stop: by `interrupt()` (taken at a hop) or by its flag (at once). */
-  #stopped(stopFlag: Int32Array | undefined): boolean {
-    if (stopFlag && Atomics.load(stopFlag, 0) !== 0) this.#interruptRequested = true;
     return this.#interruptRequested;
   }
 
