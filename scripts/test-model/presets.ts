@@ -96,6 +96,37 @@ function davit(dims: readonly number[], heads: readonly number[], standsFor: str
 /** The presets `npm run test-model` writes into public/models when no --preset is given. */
 export const SERVED_PRESETS: readonly PresetName[] = ['tiny', 'fastvlm-tiny', 'florence2-tiny'];
 
+/**
+ * A Florence-2 benchmark preset at published dimensions: a DaViT stand-in with these stage widths
+ * and heads (768 px frame, 577 image features) and the BART-like encoder-decoder at `text`'s size.
+ */
+function florence2AtScale(
+  name: 'florence2-base' | 'florence2-large',
+  defaultId: string,
+  dims: readonly number[],
+  heads: readonly number[],
+  text: { hiddenSize: number; numLayers: number; numHeads: number; intermediateSize: number },
+): Preset {
+  return {
+    name,
+    family: 'florence2',
+    defaultId,
+    defaultParentDir: 'bench-models',
+    vision: {
+      hiddenSize: dims.at(-1)!,
+      numLayers: 0,
+      numHeads: 1,
+      intermediateSize: 0,
+      imageSize: 768,
+      patchSize: 32,
+      layerNormEps: 1e-5,
+      stages: davit(dims, heads, `DaViT of ${defaultId.replace('-random', '')}`),
+    },
+    text: { ...text, numKeyValueHeads: text.numHeads, headDim: 64, maxPositionEmbeddings: 1024, rmsNormEps: 1e-5, ropeTheta: 10000, vocabSize: 51289 },
+    scaleFactor: 1,
+  };
+}
+
 export const PRESETS: Record<PresetName, Preset> = {
   // Few-MB model for unit/e2e tests. Same image geometry as the real model
   // (512 px frames, 16 px patches, factor 4 => 64 image tokens per frame),
@@ -255,43 +286,9 @@ export const PRESETS: Record<PresetName, Preset> = {
   // (d_model 768, 6 + 6 layers, 12 heads, FFN 3072, vocabulary 51289, 1024 positions) and a DaViT
   // stand-in (dims 128/256/512/1024, depths 1/1/9/1): one 768 px frame -> 24 x 24 tokens + a
   // pooled one = 577 image features.
-  'florence2-base': {
-    name: 'florence2-base',
-    family: 'florence2',
-    defaultId: 'Florence-2-base-random',
-    defaultParentDir: 'bench-models',
-    vision: {
-      hiddenSize: 1024,
-      numLayers: 0,
-      numHeads: 1,
-      intermediateSize: 0,
-      imageSize: 768,
-      patchSize: 32,
-      layerNormEps: 1e-5,
-      stages: davit([128, 256, 512, 1024], [4, 8, 16, 32], 'DaViT of Florence-2-base'),
-    },
-    text: { hiddenSize: 768, numLayers: 6, numHeads: 12, numKeyValueHeads: 12, headDim: 64, intermediateSize: 3072, maxPositionEmbeddings: 1024, rmsNormEps: 1e-5, ropeTheta: 10000, vocabSize: 51289 },
-    scaleFactor: 1,
-  },
+  'florence2-base': florence2AtScale('florence2-base', 'Florence-2-base-random', [128, 256, 512, 1024], [4, 8, 16, 32], { hiddenSize: 768, numLayers: 6, numHeads: 12, intermediateSize: 3072 }),
   // Florence-2-large: d_model 1024, 12 + 12 layers, 16 heads, FFN 4096; DaViT 256/512/1024/2048.
-  'florence2-large': {
-    name: 'florence2-large',
-    family: 'florence2',
-    defaultId: 'Florence-2-large-random',
-    defaultParentDir: 'bench-models',
-    vision: {
-      hiddenSize: 2048,
-      numLayers: 0,
-      numHeads: 1,
-      intermediateSize: 0,
-      imageSize: 768,
-      patchSize: 32,
-      layerNormEps: 1e-5,
-      stages: davit([256, 512, 1024, 2048], [8, 16, 32, 64], 'DaViT of Florence-2-large'),
-    },
-    text: { hiddenSize: 1024, numLayers: 12, numHeads: 16, numKeyValueHeads: 16, headDim: 64, intermediateSize: 4096, maxPositionEmbeddings: 1024, rmsNormEps: 1e-5, ropeTheta: 10000, vocabSize: 51289 },
-    scaleFactor: 1,
-  },
+  'florence2-large': florence2AtScale('florence2-large', 'Florence-2-large-random', [256, 512, 1024, 2048], [8, 16, 32, 64], { hiddenSize: 1024, numLayers: 12, numHeads: 16, intermediateSize: 4096 }),
 };
 
 /** Image tokens one frame becomes. */
