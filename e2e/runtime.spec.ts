@@ -269,20 +269,27 @@ test.describe('backend selection', () => {
     expect(message).toBe('ModelLoadError: Unknown model "No-Such-Model". Pick one from the list or add it to /models/index.json.');
   });
 
-  test('WebGPU and WASM give the same greedy tokens @webgpu', async ({ page, backend }) => {
+  test('WebGPU and WASM give the same greedy tokens; WebGPU reads back only the last logits row of a prefill @webgpu', async ({ page, backend }) => {
     test.skip(backend !== 'webgpu', 'needs the WebGPU project');
     const run = async () =>
       page.evaluate(async (options) => {
         const blob = await (window as unknown as WindowWithImages).testImage(5, 600, 400);
         const result = await window.vlm.generate([{ role: 'user', text: 'Describe the picture.', images: [{ id: 'x', blob }] }], options, () => undefined);
-        return result.tokenIds;
+        return { tokenIds: result.tokenIds, promptTokens: result.timings.promptTokens, logitsBytesRead: result.timings.logitsBytesRead };
       }, greedy(20, 'auto'));
     expect((await loadTestModel(page, 'webgpu')).result.device).toBe('webgpu');
     const onGpu = await run();
     expect((await loadTestModel(page, 'wasm')).result.device).toBe('wasm');
     const onCpu = await run();
-    expect(onGpu).toHaveLength(20);
-    expect(onGpu).toEqual(onCpu);
+    expect(onGpu.tokenIds).toHaveLength(20);
+    expect(onGpu.tokenIds).toEqual(onCpu.tokenIds);
+    // WASM brings every prompt position's logits out of ONNX Runtime; one row is vocabulary × 4
+    // bytes (fp32). WebGPU brings one row per decoder run of the prefill: two here, up to the end
+    // of the image and then the question (the cut every prefill makes, engine.ts `#prefill`).
+    expect(onCpu.logitsBytesRead % (onCpu.promptTokens * 4)).toBe(0);
+    const rowBytes = onCpu.logitsBytesRead / onCpu.promptTokens;
+    expect(onGpu.promptTokens).toBe(onCpu.promptTokens);
+    expect(onGpu.logitsBytesRead).toBe(2 * rowBytes);
   });
 
   test('a GPU lost during generation ends that run with error and partial text; the next call works @webgpu', async ({ page, backend }) => {

@@ -237,6 +237,11 @@ export interface GenerationTimings {
    */
   preparedTokens: number;
   preparedAheadMs: number;
+  /**
+   * Bytes of logits the prefill brought out of ONNX Runtime: every prompt position's on WASM,
+   * only the last row on WebGPU (the rest stays on the GPU; sampling needs no more).
+   */
+  logitsBytesRead: number;
 }
 
 /** Timings of a run that has measured nothing yet (every figure 0). */
@@ -256,6 +261,7 @@ export function zeroTimings(): GenerationTimings {
     newTokens: 0,
     preparedTokens: 0,
     preparedAheadMs: 0,
+    logitsBytesRead: 0,
   };
 }
 

@@ -49,6 +49,7 @@ import { AnswerIds } from './answer-ids.ts';
 import { capabilities, webGpuCapabilities } from './capabilities.ts';
 import { FeatureStore } from './feature-store.ts';
 import { GenerationRun } from './generation-run.ts';
+import { logitsLayout, runWithLastLogitsRow } from './gpu-logits.ts';
 import { decodeImage, ImageStore } from './image-store.ts';
 import { KvCache } from './kv-cache.ts';
 import { configureOnnxRuntime, configuredWasmThreads, defaultWasmThreads } from './ort-env.ts';
@@ -117,6 +118,16 @@ interface PreparedAhead {
 
 const noEmbedTimings = (): EmbedTimings => ({ imagePreprocessMs: 0, visionEncodeMs: 0, imagesEncoded: 0 });
 
+/** What a prefill measures: its image work, and the bytes of logits it brought out of ONNX Runtime. */
+type PrefillTimings = EmbedTimings & { logitsBytesRead: number };
+const noPrefillTimings = (): PrefillTimings => ({ ...noEmbedTimings(), logitsBytesRead: 0 });
+
+/** On WebGPU: the device and logits layout a prefill reads only the last logits row with (gpu-logits.ts). */
+interface GpuLogits {
+  device: GPUDevice;
+  layout: NonNullable<ReturnType<typeof logitsLayout>>;
+}
+
 type DecoderOutputs = Record<string, OrtTensor>;
 
 const GPU_LOST_PATTERN = /device (is |was )?lost|GPUDevice|mapAsync|Device::|webgpu.*destroyed/i;
@@ -152,6 +163,8 @@ export class VlmEngine implements VlmWorkerApi {
   #running = false;
   #interruptRequested = false;
   #gpuLost: string | null = null;
+  /** Set while a model runs on WebGPU and its graph states the logits' layout. */
+  #gpuLogits: GpuLogits | null = null;
 
   constructor(deps: Partial<EngineDeps> = {}) {
     this.#deps = { ...runtimeDeps, ...deps };
@@ -183,6 +196,7 @@ export class VlmEngine implements VlmWorkerApi {
       const { device, dtype } = attempt;
       try {
         const model = await family.load(entry, attempt, onProgress);
+        this.#gpuLogits = device === 'webgpu' ? await this.#gpuLogitsFor(model) : null;
         onProgress({ phase: 'warming-up', message: device === 'webgpu' ? 'Warming up the GPU' : 'Warming up', files: [], loadedBytes: 0, totalBytes: 0 });
         await this.#warmUp(model, family);
         const result: LoadResult = {
@@ -231,6 +245,12 @@ export class VlmEngine implements VlmWorkerApi {
     }
   }
 
+  async #gpuLogitsFor(model: LoadedModel): Promise<GpuLogits | null> {
+    const device = await this.#deps.gpuDevice();
+    const layout = device ? logitsLayout(model.decoder) : null;
+    return device && layout ? { device, layout } : null;
+  }
+
   async #watchGpuDevice(model: LoadedModel): Promise<void> {
     const device = await this.#deps.gpuDevice();
     device?.lost.then((info) => {
@@ -259,7 +279,8 @@ export class VlmEngine implements VlmWorkerApi {
     });
   }
 
-  async #runDecoder(model: LoadedModel, cache: KvCache, embeds: OrtTensor, newTokens: number): Promise<DecoderOutputs> {
+  /** One decoder run on `newTokens` new tokens; `timings` (a prefill's) counts the logits bytes read. */
+  async #runDecoder(model: LoadedModel, cache: KvCache, embeds: OrtTensor, newTokens: number, timings?: PrefillTimings): Promise<DecoderOutputs> {
     const total = cache.length + newTokens;
     const attentionMask = new Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]);
     const positions = new Tensor('int64', BigInt64Array.from({ length: newTokens }, (_, i) => BigInt(cache.length + i)), [1, newTokens]);
@@ -274,7 +295,15 @@ export class VlmEngine implements VlmWorkerApi {
       use_cache_branch: new Tensor('bool', [cache.length > 0], [1]).ort_tensor as OrtTensor,
     };
     const needed = Object.fromEntries(model.decoder.inputNames.filter((name) => name in feeds).map((name) => [name, feeds[name]!]));
-    return (await model.decoder.run(needed)) as DecoderOutputs;
+    // A prefill on WebGPU copies back only the last logits row: sampling needs no more.
+    if (this.#gpuLogits && model.device === 'webgpu' && newTokens > 1) {
+      const { outputs, bytesRead } = await runWithLastLogitsRow(model.decoder, needed, this.#gpuLogits.device, newTokens, this.#gpuLogits.layout);
+      if (timings) timings.logitsBytesRead += bytesRead;
+      return outputs;
+    }
+    const outputs = (await model.decoder.run(needed)) as DecoderOutputs;
+    if (timings) timings.logitsBytesRead += (outputs['logits']?.data as ArrayBufferView | undefined)?.byteLength ?? 0;
+    return outputs;
   }
 
   /** Token count of a conversation under the given detail, without running anything. */
@@ -380,7 +409,7 @@ export class VlmEngine implements VlmWorkerApi {
       if (this.#running) return 'preempted';
       return ticket === this.#prepareTicket ? null : 'superseded';
     };
-    const timings = noEmbedTimings();
+    const timings = noPrefillTimings();
     try {
       const last = conversation.at(-1);
       if (!last || last.role !== 'user' || !last.images?.length) {
@@ -483,7 +512,7 @@ export class VlmEngine implements VlmWorkerApi {
     await cache.truncate(reuse);
     run.timings.reusedPromptTokens = reuse;
     const started = performance.now();
-    const embedTimings: EmbedTimings = { imagePreprocessMs: imageDecodeMs, visionEncodeMs: 0, imagesEncoded: 0 };
+    const embedTimings: PrefillTimings = { ...noPrefillTimings(), imagePreprocessMs: imageDecodeMs };
     if (family.encode) this.#encoderFeeds = await family.encode(model, prompt, embedTimings, this.#pixelsOf);
     // The prompt is run in the pieces work ahead of Enter runs it in: up to the end of the last
     // message's images, then the rest. Split or not, the answer is the same whenever the person
@@ -506,9 +535,9 @@ export class VlmEngine implements VlmWorkerApi {
   }
 
   /** Runs `prompt.ids` from `from` to its end through the decoder on top of the cache (which holds `from` tokens). */
-  async #prefillRange(model: LoadedModel, family: VlmFamily, cache: KvCache, prompt: PreparedPrompt, from: number, timings: EmbedTimings): Promise<DecoderOutputs> {
+  async #prefillRange(model: LoadedModel, family: VlmFamily, cache: KvCache, prompt: PreparedPrompt, from: number, timings: PrefillTimings): Promise<DecoderOutputs> {
     const embeds = await family.embed(model, prompt, from, timings, this.#features, this.#pixelsOf);
-    const outputs = await this.#runDecoder(model, cache, embeds, prompt.ids.length - from);
+    const outputs = await this.#runDecoder(model, cache, embeds, prompt.ids.length - from, timings);
     cache.update(outputs, prompt.ids.slice(from), prompt);
     return outputs;
   }
@@ -579,6 +608,7 @@ export class VlmEngine implements VlmWorkerApi {
     await this.#stopPreparing();
     const loaded = this.#loaded;
     this.#loaded = null;
+    this.#gpuLogits = null;
     this.#images.clear();
     this.#features.clear();
     this.#answers.clear();
