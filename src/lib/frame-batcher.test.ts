@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { appendText, FrameBatcher } from './frame-batcher.ts';
 
 describe('FrameBatcher', () => {
@@ -38,5 +38,36 @@ describe('FrameBatcher', () => {
     batcher.flush();
     expect(flushed).toEqual([]);
     expect(cancelled).toEqual([7]);
+  });
+
+  it('spaces hand-overs by minIntervalMs, the first one at the next frame', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const frames: (() => void)[] = [];
+      const flushed: string[] = [];
+      const batcher = new FrameBatcher((text: string) => flushed.push(text), appendText, (callback) => frames.push(callback), () => undefined, 100);
+      batcher.push('a');
+      expect(frames).toHaveLength(1);
+      frames.shift()!();
+      expect(flushed).toEqual(['a']);
+      // Within the interval: nothing is asked of the next frame until it has passed.
+      vi.advanceTimersByTime(20);
+      batcher.push('b');
+      vi.advanceTimersByTime(30);
+      batcher.push('c');
+      expect(frames).toHaveLength(0);
+      vi.advanceTimersByTime(50);
+      expect(frames).toHaveLength(1);
+      frames.shift()!();
+      expect(flushed).toEqual(['a', 'bc']);
+      // The end of the answer hands over the rest at once.
+      batcher.push('d');
+      batcher.flush();
+      expect(flushed).toEqual(['a', 'bc', 'd']);
+      vi.advanceTimersByTime(200);
+      expect(frames).toHaveLength(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
