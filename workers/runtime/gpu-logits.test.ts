@@ -37,6 +37,7 @@ function fakeDecoder(type: 'float32' | 'float16', vocabulary: number) {
   const feed = new Tensor('float32', new Float32Array(1), [1]).ort_tensor as OrtTensor;
   const TensorClass = feed.constructor as typeof OrtTensor & { fromGpuBuffer: unknown };
   const session = {
+    inputNames: ['inputs_embeds'],
     outputNames: ['logits', 'present.0.key'],
     outputMetadata: [
       { name: 'logits', isTensor: true, type, shape: ['batch_size', 'sequence_length', vocabulary] },
@@ -78,8 +79,12 @@ describe('runWithLastLogitsRow', () => {
     expect(made.every((buffer) => buffer.destroyed)).toBe(true);
   });
 
-  it('has no layout to work with when the graph does not state the vocabulary', () => {
-    const session = { outputNames: ['logits'], outputMetadata: [{ name: 'logits', isTensor: true, type: 'float32', shape: ['batch', 'seq', 'vocab'] }] } as unknown as OrtSession;
-    expect(logitsLayout(session)).toBeNull();
+  it('has no layout to work with when the graph does not state the vocabulary, or its logits come out of an If branch', () => {
+    const logits = (vocabulary: number | string) => ({ name: 'logits', isTensor: true, type: 'float32', shape: ['batch', 'seq', vocabulary] });
+    const session = (inputNames: string[], vocabulary: number | string) => ({ inputNames, outputNames: ['logits'], outputMetadata: [logits(vocabulary)] }) as unknown as OrtSession;
+    expect(logitsLayout(session(['inputs_embeds'], 'vocab'))).toBeNull();
+    // A merged encoder-decoder: ONNX Runtime leaves a pre-allocated output of its If branch unfilled.
+    expect(logitsLayout(session(['inputs_embeds', 'use_cache_branch'], 49_280))).toBeNull();
+    expect(logitsLayout(session(['inputs_embeds'], 49_280))).toEqual({ type: 'float32', vocabulary: 49_280 });
   });
 });

@@ -4,7 +4,8 @@
  * ONNX Runtime would copy from the GPU, when sampling needs only the last row (197 KB). Here the
  * decoder writes its logits into a GPU buffer of ours (a pre-allocated output; ONNX Runtime has no
  * option to return part of an output), and only the last row is copied back. The KV cache already
- * stays on the GPU (transformers.js asks for `present.*` as `gpu-buffer`).
+ * stays on the GPU (transformers.js asks for `present.*` as `gpu-buffer`). A merged
+ * encoder-decoder's decoder reads its logits the usual way, whole (`logitsLayout`).
  */
 import type { OrtFeeds, OrtSession, OrtTensor } from './ort-types.ts';
 
@@ -18,8 +19,14 @@ const MAP_MODE_READ = 0x01;
 const BYTES_PER_VALUE = { float32: 4, float16: 2 } as const;
 type LogitsType = keyof typeof BYTES_PER_VALUE;
 
-/** The logits' element type and vocabulary size, when the graph states them; null otherwise. */
+/**
+ * The logits' element type and vocabulary size, when the graph states them and ONNX Runtime fills
+ * a pre-allocated logits output; null otherwise. A merged encoder-decoder's decoder (an `If` on
+ * `use_cache_branch`) does not: its logits come out of the branch, and the buffer we pass stays
+ * empty (Florence-2 on WebGPU answered token 0 every first step), so it reads its logits whole.
+ */
 export function logitsLayout(session: OrtSession): { type: LogitsType; vocabulary: number } | null {
+  if (session.inputNames.includes('use_cache_branch')) return null;
   const index = session.outputNames.indexOf('logits');
   const meta = index >= 0 ? session.outputMetadata[index] : undefined;
   if (!meta?.isTensor || !(meta.type in BYTES_PER_VALUE)) return null;
