@@ -41,8 +41,6 @@ interface FakeOptions {
   encoderDecoder?: boolean;
   /** Images: each is IMAGE_TOKENS tokens (id 2) before its turn's words, its features encoded once. */
   images?: boolean;
-  /** Every decoder run waits for this first. */
-  decoderGate?: Promise<void>;
 }
 
 const IMAGE_TOKENS = 4;
@@ -69,7 +67,6 @@ function fakeFamily(options: FakeOptions = {}) {
     ],
     inputMetadata: ['key', 'value'].map((kind) => ({ name: `past_key_values.0.${kind}`, isTensor: true, type: 'float32', shape: ['batch_size', 1, 'past_sequence_length', 1] })),
     async run(feeds: Record<string, OrtTensor>) {
-      await options.decoderGate;
       const run = calls.decoderRuns++;
       if (options.failOnRun?.run === run) throw options.failOnRun.error;
       calls.encoderStates.push((feeds['encoder_hidden_states']?.data as Float32Array | undefined)?.[0]);
@@ -167,9 +164,6 @@ function engineWith(gpu: Partial<WebGpuCapabilities>, options: FakeOptions = {})
   return { engine, calls };
 }
 
-/** On WASM a load's warm-up runs after it says ready: a task later it is done (the fake runs at once). */
-const warmUpDone = () => new Promise((resolve) => setTimeout(resolve, 0));
-
 const greedy = (maxNewTokens: number): GenerateOptions => ({ maxNewTokens, sampling: { kind: 'greedy' }, repetitionPenalty: 1, detail: 'low' });
 const question: ChatTurn[] = [{ role: 'user', text: 'Count for me' }];
 const noGpu = { available: false, reason: 'No adapter here.' };
@@ -184,32 +178,8 @@ describe('VlmEngine load', () => {
     const phases: string[] = [];
     const result = await engine.load('counting', { device: 'auto' }, (progress) => phases.push(progress.phase));
     expect(result).toMatchObject({ modelId: 'counting', device: 'wasm', fallbackReason: 'No adapter here.', wasmThreads: 4, bytes: 40, contextLength: CONTEXT });
-    // On WASM the warm-up runs after the load says ready (next test).
-    expect(phases).toEqual(['fetching', 'ready']);
-    expect(engine.status().loaded).toEqual(result);
-  });
-
-  it('on WASM the load is ready before its one-step warm-up, which the first answer waits for; on WebGPU the warm-up is part of the load', async () => {
-    let open = () => undefined as void;
-    const decoderGate = new Promise<void>((resolve) => (open = resolve));
-    const { engine, calls } = engineWith(noGpu, { decoderGate });
-    const result = await engine.load('counting', {}, () => undefined);
-    expect(result.device).toBe('wasm');
-    expect(calls.decoderRuns).toBe(0);
-    let answered = false;
-    const answer = engine.generate(question, greedy(2), () => undefined).then((r) => ((answered = true), r));
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(answered).toBe(false);
-    open();
-    expect((await answer).tokenIds).toEqual([4, 5]);
-    // The warm-up's single token ran first, then the question's prompt.
-    expect(calls.fed.slice(0, 2)).toEqual([1, 4]);
-
-    const onGpu = engineWith({ available: true });
-    const phases: string[] = [];
-    await onGpu.engine.load('counting', {}, (progress) => phases.push(progress.phase));
     expect(phases).toEqual(['fetching', 'warming-up', 'ready']);
-    expect(onGpu.calls.decoderRuns).toBe(1);
+    expect(engine.status().loaded).toEqual(result);
   });
 
   it('falls back to WASM when WebGPU fails to load under auto, but not when a model file is the problem', async () => {
@@ -289,7 +259,6 @@ describe('VlmEngine generate', () => {
   it('an interrupt queued right behind the call stops it before the prefill', async () => {
     const { engine, calls } = engineWith(noGpu);
     await engine.load('counting', {}, () => undefined);
-    await warmUpDone();
     const runsAfterLoad = calls.decoderRuns;
     const running = engine.generate(question, greedy(100), () => undefined);
     expect(engine.interrupt()).toBe(true);
@@ -355,7 +324,6 @@ describe('VlmEngine with an encoder-decoder family', () => {
   it('runs the encoder once per answer, feeds its output to every decoder step, and prefills every answer afresh', async () => {
     const { engine, calls } = engineWith(noGpu, { encoderDecoder: true });
     await engine.load('counting', {}, () => undefined);
-    await warmUpDone();
     expect(calls.encodes).toBe(1); // the warm-up
     const runsBefore = calls.decoderRuns;
     const first = await engine.generate(question, greedy(3), () => undefined);
@@ -393,7 +361,6 @@ describe('VlmEngine work ahead of Enter', () => {
     const answer = async (prepareFirst: boolean) => {
       const { engine, calls } = engineWith(noGpu, { images: true });
       await engine.load('counting', { device: 'wasm' }, () => undefined);
-      await warmUpDone();
       const loadRuns = calls.fed.length;
       const ahead = prepareFirst ? await engine.prepare([{ ...asked[0]!, text: '' }], 'low') : null;
       const result = await engine.generate(asked, greedy(100), () => undefined);

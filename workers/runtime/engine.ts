@@ -156,8 +156,6 @@ export class VlmEngine implements VlmWorkerApi {
   readonly #memory: PromptMemory = { answerIds: (text) => this.#answers.get(text) };
   /** Work ahead of Enter: the one running (if any), its ticket, and what it left in the cache. */
   #preparing: Promise<PrepareResult> | null = null;
-  /** A WASM model's warm-up, running after its load reported ready (see `load`). */
-  #warming: Promise<void> | null = null;
   /** What an encoder-decoder family's encoder gave the running answer's decoder steps (empty otherwise). */
   #encoderFeeds: EncoderFeeds = {};
   #prepareTicket = 0;
@@ -199,14 +197,8 @@ export class VlmEngine implements VlmWorkerApi {
       try {
         const model = await family.load(entry, attempt, onProgress);
         this.#gpuLogits = device === 'webgpu' ? await this.#gpuLogitsFor(model) : null;
-        // On WebGPU the warm-up compiles the shaders (seconds), and a failure there can still fall
-        // back to WASM: it is part of the load. On WASM it is ONNX Runtime's first-run setup
-        // (0.05-0.3 s here): it runs once the load has said ready, while the person types, and the
-        // first answer waits for whatever is left of it (docs/performance.md, issue 12, session 7).
-        if (device === 'webgpu') {
-          onProgress({ phase: 'warming-up', message: 'Warming up the GPU', files: [], loadedBytes: 0, totalBytes: 0 });
-          await this.#warmUp(model, family);
-        }
+        onProgress({ phase: 'warming-up', message: device === 'webgpu' ? 'Warming up the GPU' : 'Warming up', files: [], loadedBytes: 0, totalBytes: 0 });
+        await this.#warmUp(model, family);
         const result: LoadResult = {
           modelId: entry.id,
           device,
@@ -222,8 +214,6 @@ export class VlmEngine implements VlmWorkerApi {
         this.#loaded = { model, family, cache: new KvCache(model.decoder), result };
         this.#gpuLost = null;
         if (device === 'webgpu') await this.#watchGpuDevice(model);
-        // A failure here meets the first answer again, which says what it is.
-        else this.#warming = this.#warmUp(model, family).catch(() => undefined);
         onProgress({ phase: 'ready', message: 'Ready', files: [], loadedBytes: 0, totalBytes: 0 });
         return result;
       } catch (error) {
@@ -353,7 +343,6 @@ export class VlmEngine implements VlmWorkerApi {
     const continuing = conversation.at(-1)!.unfinished === true;
     const run = new GenerationRun(loaded.model.decode, onToken, { continuing });
     try {
-      await this.#warming;
       // Work ahead of Enter gives way at its next step; what it finished is used below.
       await this.#preparing?.catch(() => undefined);
       const prepared = await this.#prepare(loaded, run, conversation, options);
@@ -394,7 +383,6 @@ export class VlmEngine implements VlmWorkerApi {
    */
   async prepare(conversation: ChatTurn[], detail: ImageDetail): Promise<PrepareResult> {
     const ticket = ++this.#prepareTicket;
-    await this.#warming;
     await this.#preparing?.catch(() => undefined);
     if (ticket !== this.#prepareTicket) return prepareResult('superseded');
     // A family that prefills every answer afresh (an encoder-decoder) has nothing to keep ahead.
@@ -618,8 +606,6 @@ export class VlmEngine implements VlmWorkerApi {
   async unload(): Promise<void> {
     if (this.#running) throw new GenerationBusyError('Stop the running generation before unloading.');
     await this.#stopPreparing();
-    await this.#warming;
-    this.#warming = null;
     const loaded = this.#loaded;
     this.#loaded = null;
     this.#gpuLogits = null;
