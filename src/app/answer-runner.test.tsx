@@ -152,6 +152,18 @@ describe('useAnswerRunner', () => {
     await answer();
     expect(terminal()).toEqual([expect.objectContaining({ type: 'answer-fail', failedOn: 'wasm', error: expect.objectContaining({ message: 'Worker gone.' }) })]);
     expect(runtime).toEqual([{ type: 'generate-start', answerId: 'answer-1' }, { type: 'generate-end' }]);
+
+    // Text streamed just before the worker went, not drawn yet (drawing waits up to 100 ms), is kept.
+    chat = [];
+    script({
+      generate: async (_turns, _options, onToken) => {
+        onToken('Half an ans', 3);
+        throw new Error('Worker gone.');
+      },
+    });
+    await answer();
+    expect(chat.map((action) => action.type)).toEqual(expect.arrayContaining(['answer-delta', 'answer-fail']));
+    expect(chat.flatMap((action) => (action.type === 'answer-delta' ? [action.text] : [])).join('')).toBe('Half an ans');
   });
 
   describe('invalid numbers from the GPU (InvalidLogitsError)', () => {

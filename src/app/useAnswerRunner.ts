@@ -119,7 +119,8 @@ export function useAnswerRunner({ bridge, ensureModel, settingsRef, busyRef, dis
               });
             }
           } catch (error) {
-            batcher.dispose();
+            // The text streamed so far stays: what waits for the next draw (up to 100 ms of it) too.
+            batcher.flush();
             dispatchChat({ type: 'answer-fail', answerId, error: describeError(error), failedOn: loaded.device });
           } finally {
             dispatchRuntime({ type: 'generate-end' });
