@@ -43,7 +43,8 @@ test('in the chat page: the worker closed mid-answer keeps the text streamed so 
   await messageBox(page).press('Enter');
   const answer = answers(page).first();
   const body = answer.locator('.markdown');
-  await expect.poll(async () => (await body.textContent())?.length ?? 0, { timeout: 60_000 }).toBeGreaterThan(20);
+  // Measured as below (trimmed): the answer's leading whitespace is not kept text.
+  await expect.poll(async () => (await body.innerText()).trim().length, { timeout: 60_000 }).toBeGreaterThan(20);
   const worker = page.workers().find((candidate) => candidate.url().includes('vlm'));
   await worker!.evaluate(() => (self as unknown as { close: () => void }).close()).catch(() => undefined);
 
