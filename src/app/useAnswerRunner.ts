@@ -8,7 +8,7 @@
 import { useCallback, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import type { PageTurn, VlmBridge } from '../bridge/index.ts';
 import type { AnswerStats, ConversationAction } from '../chat/conversation.ts';
-import { appendText, FrameBatcher, STREAM_RENDER_INTERVAL_MS } from '../lib/frame-batcher.ts';
+import { streamedTextBatcher } from '../lib/frame-batcher.ts';
 import { generateOptionsFor, type Settings } from '../settings/index.ts';
 import type { ErrorInfo, GenerationTimings, LoadResult } from '../../workers/protocol.ts';
 import { describeError } from '../../workers/errors.ts';
@@ -89,13 +89,7 @@ export function useAnswerRunner({ bridge, ensureModel, settingsRef, busyRef, dis
             return;
           }
           dispatchRuntime({ type: 'generate-start', answerId });
-          const batcher = new FrameBatcher(
-            (text: string) => dispatchChat({ type: 'answer-delta', answerId, text }),
-            appendText,
-            undefined,
-            undefined,
-            STREAM_RENDER_INTERVAL_MS,
-          );
+          const batcher = streamedTextBatcher((text) => dispatchChat({ type: 'answer-delta', answerId, text }));
           let cpuRetry: ErrorInfo | null = null;
           try {
             const result = await bridge.generate(turns, generateOptionsFor(settingsRef.current), (piece) => piece && batcher.push(piece), { signal });

@@ -69,11 +69,16 @@ export class FrameBatcher<T> {
 /**
  * Streamed answer text is drawn at most every this many ms (10 times a second), not on every
  * frame. On a device whose cores ONNX Runtime's threads all use, drawing competes with decoding:
- * on the 2-core benchmark machine, taking the per-token drawing out raised the app's decoding
- * from 0.83x to 1.08x of bare transformers.js with 2 threads (docs/performance.md, "Issue 12,
- * session 6"). The first piece still shows at the next frame (time to first token is unchanged).
+ * in the chat page on the 2-core benchmark machine with 2 threads, the engine decoded at 32.7-32.9
+ * tok/s instead of 26.8-29.0 (docs/performance.md, "Issue 12, session 7"). The first piece still
+ * shows at the next frame (time to first token is unchanged).
  */
-export const STREAM_RENDER_INTERVAL_MS = 100;
+const STREAM_RENDER_INTERVAL_MS = 100;
+
+/** The batcher streamed answer text goes through on its way to the screen: joined, drawn STREAM_RENDER_INTERVAL_MS apart. */
+export function streamedTextBatcher(draw: (text: string) => void): FrameBatcher<string> {
+  return new FrameBatcher(draw, appendText, undefined, undefined, STREAM_RENDER_INTERVAL_MS);
+}
 
 /** `combine` for streamed text: the pieces of a frame, in order. */
 export const appendText = (pending: string, next: string): string => pending + next;

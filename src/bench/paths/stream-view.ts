@@ -1,8 +1,8 @@
 /**
  * Where the app path's answer appears on screen: pieces are written to the DOM as the chat page
- * writes them (FrameBatcher, STREAM_RENDER_INTERVAL_MS apart), so the measurement includes rendering.
+ * writes them (the same `streamedTextBatcher`), so the measurement includes rendering.
  */
-import { appendText, FrameBatcher, STREAM_RENDER_INTERVAL_MS } from '../../lib/frame-batcher.ts';
+import { streamedTextBatcher, type FrameBatcher } from '../../lib/frame-batcher.ts';
 
 export class StreamView {
   /** DOM writes so far. */
@@ -10,16 +10,10 @@ export class StreamView {
   private readonly batcher: FrameBatcher<string>;
 
   constructor(private readonly element: HTMLElement) {
-    this.batcher = new FrameBatcher(
-      (text) => {
-        this.element.append(text);
-        this.updates++;
-      },
-      appendText,
-      undefined,
-      undefined,
-      STREAM_RENDER_INTERVAL_MS,
-    );
+    this.batcher = streamedTextBatcher((text) => {
+      this.element.append(text);
+      this.updates++;
+    });
   }
 
   reset(): void {
