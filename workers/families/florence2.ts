@@ -72,9 +72,9 @@ export const florence2Family: VlmFamily<Florence2Model> = {
 
   async load(entry: ModelEntry, attempt: DeviceLoad, onProgress: (progress: LoadProgress) => void) {
     const { device, dtype } = attempt;
-    const { processor, model } = await loadWithTransformers(entry, attempt, onProgress, async ({ name, revision }, progress_callback) => ({
+    const { processor, model } = await loadWithTransformers(entry, attempt, onProgress, async ({ name, revision }, progress_callback, session_options) => ({
       processor: (await AutoProcessor.from_pretrained(name, { progress_callback, revision })) as Florence2ProcessorLike,
-      model: (await AutoModelForImageTextToText.from_pretrained(name, { device, dtype, progress_callback, revision })) as unknown as ModelWithEncoders,
+      model: (await AutoModelForImageTextToText.from_pretrained(name, { device, dtype, progress_callback, revision, session_options })) as unknown as ModelWithEncoders,
     }));
     const decoder = model.sessions['decoder_model_merged'];
     if (!decoder || !model.sessions['vision_encoder'] || !model.sessions['embed_tokens'] || !model.sessions['model']) {

@@ -119,9 +119,9 @@ export const smolVlmFamily: VlmFamily<SmolVlmModel> = {
 
   async load(entry: ModelEntry, attempt: DeviceLoad, onProgress: (progress: LoadProgress) => void) {
     const { device, dtype } = attempt;
-    const { processor, model } = await loadWithTransformers(entry, attempt, onProgress, async ({ name, revision }, progress_callback) => ({
+    const { processor, model } = await loadWithTransformers(entry, attempt, onProgress, async ({ name, revision }, progress_callback, session_options) => ({
       processor: await AutoProcessor.from_pretrained(name, { progress_callback, revision }),
-      model: (await AutoModelForImageTextToText.from_pretrained(name, { device, dtype, progress_callback, revision })) as unknown as ModelWithEncoders,
+      model: (await AutoModelForImageTextToText.from_pretrained(name, { device, dtype, progress_callback, revision, session_options })) as unknown as ModelWithEncoders,
     }));
     const config = model.config as unknown as {
       image_token_id?: number;

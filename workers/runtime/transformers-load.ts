@@ -10,7 +10,9 @@ import { beginModelLoad } from '../model-store/index.ts';
 import type { DeviceLoad } from '../models/load-plan.ts';
 import { modelLocation, type ModelLocation } from '../models/model-location.ts';
 import type { LoadProgress, ModelEntry } from '../protocol.ts';
+import type { InferenceSession } from 'onnxruntime-common';
 import { LoadProgressTracker } from './load-progress.ts';
+import { configuredWasmThreads, wasmSessionOptions } from './ort-env.ts';
 
 /** The model as transformers.js names it: a repository and a revision. */
 export type TransformersModel = Pick<ModelLocation, 'name' | 'revision'>;
@@ -24,15 +26,15 @@ function pointTransformersAt(location: ModelLocation): void {
 }
 
 /**
- * Runs `load` (a family's `from_pretrained` calls) for `entry` as `attempt` plans it, reporting
- * progress against the plan's files; the store's named errors (integrity, quota, offline) pass
+ * Runs `load` (a family's `from_pretrained` calls, given the session options to pass the model's)
+ * for `entry` as `attempt` plans it, reporting progress against the plan's files; the store's named errors (integrity, quota, offline) pass
  * through, anything else becomes a ModelLoadError naming the model and device.
  */
 export async function loadWithTransformers<T extends { model: { dispose(): Promise<unknown> } }>(
   entry: ModelEntry,
   attempt: DeviceLoad,
   onProgress: (progress: LoadProgress) => void,
-  load: (model: TransformersModel, progressCallback: (info: ProgressInfo) => void) => Promise<T>,
+  load: (model: TransformersModel, progressCallback: (info: ProgressInfo) => void, sessionOptions: InferenceSession.SessionOptions | undefined) => Promise<T>,
 ): Promise<T> {
   const location = modelLocation(entry, self.location.origin);
   pointTransformersAt(location);
@@ -40,7 +42,8 @@ export async function loadWithTransformers<T extends { model: { dispose(): Promi
   progress.report('Starting');
   const storeLoad = beginModelLoad(entry, location, progress.callback);
   try {
-    const loaded = await load(location, progress.callback);
+    const sessionOptions = wasmSessionOptions(attempt.device, configuredWasmThreads(), navigator.hardwareConcurrency || 1);
+    const loaded = await load(location, progress.callback, sessionOptions);
     // The files were written to Cache Storage while the sessions were created. A file the quota
     // could not hold fails the load, as a refused download does: the person chose a model to
     // keep, and it would not be there offline.
