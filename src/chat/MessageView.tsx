@@ -3,6 +3,7 @@ import type { AnswerRegions, ErrorInfo, PixelBox } from '../../workers/protocol.
 import type { Attachment } from '../files/index.ts';
 import { EditIcon, RegenerateIcon, WarningIcon, ChipIcon } from '../lib/icons.tsx';
 import { useObjectUrl } from '../lib/useObjectUrl.ts';
+import { TypingDots } from '../lib/activity.tsx';
 import { AnswerStats } from './AnswerStats.tsx';
 import { frameTimestampText } from '../../workers/models/video.ts';
 import { canContinue, type AssistantMessage, type UserMessage, type VideoInfo } from './conversation.ts';
@@ -214,11 +215,7 @@ export function AssistantMessageView({
           {message.text && <Markdown text={message.text} />}
           {message.status === 'pending' && (
             <p className="typing">
-              <span className="typing-dots" aria-hidden="true">
-                <i />
-                <i />
-                <i />
-              </span>
+              <TypingDots />
               {PENDING_TEXT[pendingPhase]}
             </p>
           )}

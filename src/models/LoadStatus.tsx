@@ -8,6 +8,7 @@
  */
 import { formatBytes, formatDuration, formatRate } from '../lib/format.ts';
 import { WarningIcon } from '../lib/icons.tsx';
+import { Spinner } from '../lib/activity.tsx';
 import type { RuntimeState } from '../app/runtime-state.ts';
 import type { Capabilities, DeviceRequest, FileProgress } from '../../workers/protocol.ts';
 import { isServedHere, type ModelEntry } from './catalog.ts';
@@ -76,7 +77,7 @@ export function LoadStatus({
     return (
       <section className="load-status" aria-label="Model loading">
         <div className="load-status-head">
-          <span className="spinner" aria-hidden="true" />
+          <Spinner />
           <div>
             <h2 className="load-status-title">Loading {nameOf(runtime.modelId)}</h2>
             <p className="load-status-phase" role="status">
@@ -84,7 +85,9 @@ export function LoadStatus({
             </p>
           </div>
         </div>
-        {fetching ? (
+        {/* Once the files are in, no indeterminate bar: Chromium animates one every frame while ONNX
+            Runtime builds the sessions on every core; the spinner and the phase say it is working. */}
+        {fetching && (
           <>
             <progress className="load-total" max={100} value={percent(loaded, total)} aria-label="Download progress" />
             <p className="load-numbers">
@@ -95,8 +98,6 @@ export function LoadStatus({
               {left !== null && <span>about {formatDuration(left)} left</span>}
             </p>
           </>
-        ) : (
-          <progress className="load-total" aria-label="Preparing the model" />
         )}
         {notStored}
         {progress && progress.files.length > 0 && (
