@@ -62,3 +62,38 @@ export function renderMarkdown(text: string): string {
   // Fail closed: without a working sanitiser, show the text as text.
   return sanitizeHtml(marked.parse(text, { async: false })) ?? `<p>${escapeHtml(text)}</p>`;
 }
+
+/** One top-level block of rendered Markdown (a paragraph, a list, a code block, a table…). */
+export interface MarkdownBlock {
+  /** Its Markdown source. */
+  readonly source: string;
+  /** The reference-link definitions of the whole text it was rendered with (they reach into every block). */
+  readonly links: string;
+  /** Its sanitised HTML. */
+  readonly html: string;
+}
+
+/**
+ * `text` as its top-level blocks, each rendered and sanitised on its own; joined, their HTML is
+ * renderMarkdown(text). A block of `previous` with the same source (and the same link definitions)
+ * is returned as it was, the same object, so a streamed answer renders only what changed, normally
+ * its last block (Markdown.tsx), instead of the whole answer every time it grows.
+ */
+export function markdownBlocks(text: string, previous: readonly MarkdownBlock[] = []): MarkdownBlock[] {
+  const tokens = marked.lexer(text);
+  const links = JSON.stringify(tokens.links);
+  const blocks: MarkdownBlock[] = [];
+  for (const token of tokens) {
+    const index = blocks.length;
+    const before = previous[index];
+    if (before && before.source === token.raw && before.links === links) {
+      blocks.push(before);
+      continue;
+    }
+    const html = sanitizeHtml(marked.parser([token]));
+    // Fail closed, as renderMarkdown does: without a working sanitiser the whole text is text.
+    if (html === null) return [{ source: text, links, html: `<p>${escapeHtml(text)}</p>` }];
+    blocks.push({ source: token.raw, links, html });
+  }
+  return blocks;
+}
