@@ -18,10 +18,7 @@ export function Markdown({ text }: { text: string }) {
   const shown = useRef<ShownBlock[]>([]);
   useLayoutEffect(() => {
     const element = container.current!;
-    const blocks = markdownBlocks(
-      text,
-      shown.current.map(({ block }) => block),
-    );
+    const blocks = markdownBlocks(text, shown.current.map(({ block }) => block));
     let same = 0;
     while (same < blocks.length && same < shown.current.length && blocks[same] === shown.current[same]!.block) same++;
     for (const { nodes } of shown.current.slice(same)) for (const node of nodes) node.remove();

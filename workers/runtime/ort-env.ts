@@ -48,8 +48,8 @@ export function configuredWasmThreads(): number {
  * every core, that spinning takes the CPU from the page drawing the answer and from the worker's
  * own work between decoding steps, and each parallel section then waits for its slowest thread.
  * Measured on 2 cores with 2 threads (docs/performance.md, "Issue 12, session 8"): the app's decode
- * time per token against bare transformers.js went from 1.07-1.16x to 0.99-1.05x with spinning off,
- * the vision encoder no slower. With a core to spare (or one thread, no pool) ORT's default stays.
+ * time per token against bare transformers.js went from 1.07-1.16x (median 1.10) to 0.99-1.09x
+ * (median 1.03) with spinning off, the vision encoder no slower. With a core to spare (or one thread, no pool) ORT's default stays.
  */
 export function wasmSessionOptions(device: 'wasm' | 'webgpu', wasmThreads: number, cores: number): InferenceSession.SessionOptions | undefined {
   if (device !== 'wasm' || wasmThreads < 2 || wasmThreads < cores) return undefined;
