@@ -19,7 +19,8 @@ export interface DownloadDeps {
 /** A complete file whose bytes passed every check. */
 export interface VerifiedFile {
   kind: 'file';
-  body: Blob;
+  /** The whole file, in one array (what transformers.js reads it into anyway). */
+  data: Uint8Array<ArrayBuffer>;
   bytes: number;
   sha256: string;
   contentType: string;
@@ -110,7 +111,8 @@ async function downloadOnce(expected: ExpectedFile, deps: DownloadDeps, onBytes:
   // and still incremental, so hashing overlaps the download instead of following it.
   const hasher = await createSHA256();
   hasher.init();
-  let chunks: Uint8Array[] = [];
+  // Sized from what we expect; a server's announcement alone is trusted up to 1 GiB of memory.
+  const body = new BodyBuffer(expected.size ?? Math.min(announced ?? 0, 2 ** 30));
   let received = 0;
   let resumes = 0;
   let reader = first.body!.getReader();
@@ -135,7 +137,7 @@ async function downloadOnce(expected: ExpectedFile, deps: DownloadDeps, onBytes:
       if (rest.status === 200 && !headProblem(rest, expected)) {
         // The server cannot resume: start this file over (and only this file).
         hasher.init();
-        chunks = [];
+        body.clear();
         received = 0;
         reader = rest.body!.getReader();
         continue;
@@ -143,19 +145,52 @@ async function downloadOnce(expected: ExpectedFile, deps: DownloadDeps, onBytes:
       await rest.body?.cancel().catch(() => undefined);
       return { kind: 'rejected', problem: `the download broke off at ${received} bytes and the server could not resume it (answered ${rest.status})` };
     }
-    hasher.update(chunk);
-    chunks.push(chunk);
-    received += chunk.byteLength;
-    onBytes(received, Math.max(total, received));
-    if (expected.size !== undefined && received > expected.size) {
+    if (expected.size !== undefined && received + chunk.byteLength > expected.size) {
       await reader.cancel().catch(() => undefined);
       return { kind: 'rejected', problem: `received more than the expected ${expected.size} bytes` };
     }
+    hasher.update(chunk);
+    body.append(chunk);
+    received += chunk.byteLength;
+    onBytes(received, Math.max(total, received));
   }
   const sha = hasher.digest('hex');
   const bodyIssue = bodyProblem({ bytes: received, sha256: sha }, { size: expected.size, announced, ...digest });
   if (bodyIssue) return { kind: 'rejected', problem: bodyIssue };
-  return { kind: 'file', body: new Blob(chunks as BlobPart[], { type: contentType }), bytes: received, sha256: sha, contentType };
+  return { kind: 'file', data: body.bytes(), bytes: received, sha256: sha, contentType };
+}
+
+/**
+ * A file's bytes as they arrive, in one array sized from the expected length, so that the
+ * verified file is handed over without joining chunks (a second copy of a decoder's hundreds of MB).
+ */
+class BodyBuffer {
+  private buffer: Uint8Array<ArrayBuffer>;
+  private length = 0;
+
+  constructor(expectedBytes: number) {
+    this.buffer = new Uint8Array(expectedBytes);
+  }
+
+  append(chunk: Uint8Array): void {
+    if (this.length + chunk.byteLength > this.buffer.byteLength) {
+      // Longer than announced (or no length known): grow geometrically.
+      const grown = new Uint8Array(Math.max(this.length + chunk.byteLength, this.buffer.byteLength * 2, 1 << 16));
+      grown.set(this.buffer.subarray(0, this.length));
+      this.buffer = grown;
+    }
+    this.buffer.set(chunk, this.length);
+    this.length += chunk.byteLength;
+  }
+
+  clear(): void {
+    this.length = 0;
+  }
+
+  /** The bytes received, without a copy when the expected length was right. */
+  bytes(): Uint8Array<ArrayBuffer> {
+    return this.length === this.buffer.byteLength ? this.buffer : this.buffer.slice(0, this.length);
+  }
 }
 
 /**

@@ -177,6 +177,26 @@ describe('VerifiedModelStore', () => {
     expect(cache.entries.get(URL_)!.body).toEqual(bytes);
   });
 
+  it('takes a file whose size nobody announced, arriving in many pieces, and stores exactly its bytes', async () => {
+    // Sizes are estimates (a Hub model before its listing is known) and the server streams without a length.
+    const big = fileBytes(40_000, 3);
+    const entry = { ...entryWith([{ path: PATH, bytes: big }]), sizesAreEstimates: true };
+    const pieces = () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (let at = 0; at < big.length; at += 3_000) controller.enqueue(big.slice(at, at + 3_000));
+            controller.close();
+          },
+        }),
+        { status: 200 },
+      );
+    const { store, cache, load } = makeStore({ fetch: scriptedFetch(pieces).fetch }, entry);
+    expect(await bodyOf(await store.fetch(URL_))).toEqual(big);
+    await load.settled();
+    expect(cache.entries.get(URL_)!.body).toEqual(big);
+  });
+
   it('retries server errors, then names the file', async () => {
     const network = scriptedFetch(() => new Response('busy', { status: 503 }));
     const { store } = makeStore({ fetch: network.fetch });
@@ -313,6 +333,10 @@ describe('VerifiedModelStore', () => {
     second.begin({ entry: entryWith([{ path: PATH, bytes }]), baseUrl: BASE, progressName: 'tiny' });
 
     expect(await bodyOf(await first.fetch(URL_))).toEqual(bytes);
+    expect(cache.entries.size).toBe(0);
+    // transformers.js asks this store's cache for the file right after reading it: the answer is
+    // the verified file, at once, not after the write (which would hold up creating its session).
+    expect(await bodyOf((await first.match(URL_))!)).toEqual(bytes);
     expect(cache.entries.size).toBe(0);
     // Another tab asking meanwhile waits for the stored copy rather than downloading again.
     let secondDone = false;

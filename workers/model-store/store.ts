@@ -61,6 +61,8 @@ export class VerifiedModelStore {
   private context: LoadContext | null = null;
   /** The current load's writes to Cache Storage, each resolving to its quota error or null. */
   private saves: Promise<StorageQuotaError | null>[] = [];
+  /** Files this store has verified and handed over and is still writing to Cache Storage, by URL. */
+  private readonly writing = new Map<string, VerifiedFile>();
 
   constructor(private readonly deps: StoreDeps) {}
 
@@ -146,6 +148,11 @@ export class VerifiedModelStore {
   /** transformers.js: the stored file, or undefined. Waits while another tab downloads it. */
   match = async (request: string): Promise<Response | undefined> => {
     if (!/^https?:\/\//.test(request)) return undefined; // transformers.js also tries bare local paths
+    // transformers.js asks again right after reading a file it fetched (to decide whether to store
+    // it). For a file this store is still writing, waiting for the lock would put the whole write
+    // back in front of creating its session (docs/performance.md, issue 12 session 9).
+    const written = this.writing.get(request);
+    if (written) return responseFor(written);
     const cache = await this.open();
     if (!cache) return undefined;
     return this.deps.locks.run(request, 'shared', () => this.readStored(cache, request, this.expectedFor(request)));
@@ -180,9 +187,14 @@ export class VerifiedModelStore {
     return new Promise<Response>((resolve, reject) => {
       this.deps.locks
         .run(url, 'exclusive', async () => {
-          const { response, saved } = await this.fetchFile(expected);
+          const { response, saved, file } = await this.fetchFile(expected);
+          if (saved && file) this.writing.set(url, file);
           resolve(response);
-          await saved;
+          try {
+            await saved;
+          } finally {
+            this.writing.delete(url);
+          }
         })
         .catch(reject);
     });
@@ -205,7 +217,7 @@ export class VerifiedModelStore {
   }
 
   /** The file (verified, or the server's error status) and its write to Cache Storage, if any. */
-  private async fetchFile(expected: ExpectedFile): Promise<{ response: Response; saved?: Promise<unknown> }> {
+  private async fetchFile(expected: ExpectedFile): Promise<{ response: Response; saved?: Promise<unknown>; file?: VerifiedFile }> {
     const cache = await this.open();
     let room = true;
     if (cache) {
@@ -240,7 +252,7 @@ export class VerifiedModelStore {
     if (!cache || !room) return { response: responseFor(result) };
     const saved = this.save(cache, expected, result);
     this.saves.push(saved);
-    return { response: responseFor(result), saved };
+    return { response: responseFor(result), saved, file: result };
   }
 
   private report(expected: ExpectedFile, loaded: number, total: number): void {
@@ -262,7 +274,7 @@ export class VerifiedModelStore {
     });
     try {
       // Cache.put commits the whole entry or nothing, so a failure never leaves half a file.
-      await cache.put(expected.url, new Response(file.body, { status: 200, headers }));
+      await cache.put(expected.url, new Response(file.data, { status: 200, headers }));
       return null;
     } catch (error) {
       if (isQuotaError(error) && !this.shipsWithApp(expected)) return this.quotaError(expected, file.bytes);
@@ -310,8 +322,19 @@ export class VerifiedModelStore {
   }
 }
 
+/**
+ * The verified bytes as a response, read straight from memory. Not `new Response(bytes)`, which
+ * copies them, nor a Blob, which Chromium moves to the browser process and back (0.3-0.8 s for a
+ * decoder here); the stream hands the array over as it is, and transformers.js copies it once.
+ */
 function responseFor(file: VerifiedFile): Response {
-  return new Response(file.body, { status: 200, headers: { 'content-type': file.contentType, 'content-length': String(file.bytes) } });
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      controller.enqueue(file.data);
+      controller.close();
+    },
+  });
+  return new Response(body, { status: 200, headers: { 'content-type': file.contentType, 'content-length': String(file.bytes) } });
 }
 
 function notFound(): Response {
