@@ -14,7 +14,8 @@ describe('LoadProgressTracker', () => {
       { path: 'onnx/vision_encoder.onnx', size: 1000 },
       { path: 'onnx/decoder_model_merged.onnx', size: 2000 },
     ];
-    const tracker = new LoadProgressTracker(expected, 'webgpu', (update) => seen.push(update));
+    let time = 0;
+    const tracker = new LoadProgressTracker(expected, 'webgpu', (update) => seen.push(update), () => (time += 100));
     tracker.report('Starting');
     expect(seen.at(-1)).toMatchObject({ phase: 'fetching', message: 'Starting', loadedBytes: 0, totalBytes: 3100 });
 
@@ -36,5 +37,16 @@ describe('LoadProgressTracker', () => {
     expect(seen.at(-1)!.files.filter((file) => file.done).map((file) => file.file)).toEqual(['config.json', 'onnx/vision_encoder.onnx', 'onnx/decoder_model_merged.onnx']);
     // Each update is a snapshot, not a view of the tracker's rows.
     expect(seen[0]!.files[0]).toMatchObject({ loaded: 0, done: false });
+  });
+
+  it('sends byte counts at most every 100 ms, and a finished file or a new phase at once', () => {
+    const seen: LoadProgress[] = [];
+    let time = 0;
+    const tracker = new LoadProgressTracker([{ path: 'onnx/decoder_model_merged.onnx', size: 1000 }], 'wasm', (update) => seen.push(update), () => time);
+    // A chunk every 10 ms: one report per 100 ms, each with every byte counted so far.
+    for (let loaded = 10; loaded <= 1000; loaded += 10, time += 10) tracker.callback(progress('onnx/decoder_model_merged.onnx', loaded, 1000));
+    expect(seen.map((update) => update.loadedBytes)).toEqual([10, 110, 210, 310, 410, 510, 610, 710, 810, 910]);
+    tracker.callback(done('onnx/decoder_model_merged.onnx'));
+    expect(seen.at(-1)).toMatchObject({ phase: 'creating-sessions', loadedBytes: 1000 });
   });
 });

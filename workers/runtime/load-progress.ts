@@ -7,14 +7,24 @@
 import type { ProgressInfo } from '@huggingface/transformers';
 import type { Device, FileProgress, LoadProgress } from '../protocol.ts';
 
+/**
+ * Byte counts reach the page at most this often. A download arrives in thousands of chunks, each
+ * a progress event; sent one by one, each was a message to the page and a redraw there, competing
+ * with the load for the CPU (docs/performance.md, issue 12 session 9). A file done and a new phase
+ * are sent at once.
+ */
+export const BYTES_REPORT_INTERVAL_MS = 100;
+
 export class LoadProgressTracker {
   private readonly files: Map<string, FileProgress>;
   private phase: LoadProgress['phase'] = 'fetching';
+  private lastBytesReport = -Infinity;
 
   constructor(
     expected: readonly { path: string; size: number }[],
     private readonly device: Device,
     private readonly onProgress: (progress: LoadProgress) => void,
+    private readonly now: () => number = () => performance.now(),
   ) {
     this.files = new Map(expected.map((file) => [file.path, { file: file.path, loaded: 0, total: file.size, done: false }]));
   }
@@ -28,6 +38,9 @@ export class LoadProgressTracker {
       // The verified store reports the download, then transformers.js reports reading the stored copy.
       file.loaded = Math.max(file.loaded, info.loaded);
       if (info.total > 0) file.total = info.total;
+      const time = this.now();
+      if (time - this.lastBytesReport < BYTES_REPORT_INTERVAL_MS) return;
+      this.lastBytesReport = time;
       this.report(`Downloading ${info.file.replace(/^onnx\//, '')}`);
       return;
     }
