@@ -54,6 +54,8 @@ test('a dropped video: frames and their times checked by pixel, the cost shown, 
     await expect(strip(page).getByTestId('video-summary')).toHaveText('2 frames · 0:08 · 128 image tokens of 2,048');
   }
 
+  // A changed frame count samples the video again; Send is disabled until its frames are ready.
+  await expect(page.getByRole('button', { name: 'Send' })).toBeEnabled({ timeout: 60_000 });
   await messageBox(page).press('Enter');
   const answer = await waitForAnswer(page, 300_000);
   await expect(answer).toHaveClass(/status-done/);

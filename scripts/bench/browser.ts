@@ -157,18 +157,21 @@ export async function runBrowserBackend(options: BrowserRunOptions): Promise<Bro
       if (probe.wasmMemoryBytes) runs.memory.peakWasmBytes = Math.max(runs.memory.peakWasmBytes ?? 0, probe.wasmMemoryBytes);
     }
 
-    const loadOptions = (count: number): LoadTimingOptions => ({ ...base, dtype: suite.backend.dtype as LoadTimingOptions['dtype'], paths: ['app', 'bare'], count });
+    // Loads are timed one path per page, round by round with the order alternating (see below).
+    const alternating = (round: number): BrowserPath[] => (round % 2 === 0 ? ['app', 'bare'] : ['bare', 'app']);
+    const loadAlone = async (target: Page, path: BrowserPath): Promise<number[]> => {
+      const options: LoadTimingOptions = { ...base, dtype: suite.backend.dtype as LoadTimingOptions['dtype'], paths: [path], count: 1 };
+      return (await target.evaluate((o) => window.vlmBench.measureLoads(o), options))[path];
+    };
     // Warm loads (files in Cache Storage): each path alone in a page loaded afresh, the order
     // alternating, for the reason the cold loads below run alone: sharing a page, the second path
     // found the first one's ONNX Runtime compiled.
     for (let i = 0; i < settings.loadRuns; i++) {
-      const order: BrowserPath[] = i % 2 === 0 ? ['app', 'bare'] : ['bare', 'app'];
-      for (const path of order) {
+      for (const path of alternating(i)) {
         log(`warm load ${i + 1}/${settings.loadRuns}: ${path === 'app' ? '(a)' : '(b)'} alone in a reloaded page`);
         await page.reload();
         await page.locator('main.bench[data-ready]').waitFor({ timeout: 120_000 });
-        const warm = await page.evaluate((o) => window.vlmBench.measureLoads(o), { ...loadOptions(1), paths: [path] });
-        suite.runs[path]?.loads.warmMs.push(...warm[path]);
+        suite.runs[path]?.loads.warmMs.push(...(await loadAlone(page, path)));
       }
     }
     await context.close();
@@ -178,13 +181,10 @@ export async function runBrowserBackend(options: BrowserRunOptions): Promise<Bro
     // Runtime's WebAssembly already compiled and took 2-3 s less (docs/performance.md, session 9):
     // two paths sharing a context measured their order, not themselves.
     for (let i = options.probes ? 1 : 0; i < settings.loadRuns; i++) {
-      const order: BrowserPath[] = i % 2 === 0 ? ['app', 'bare'] : ['bare', 'app'];
-      for (const path of order) {
+      for (const path of alternating(i)) {
         log(`cold load ${i + 1}/${settings.loadRuns}: ${path === 'app' ? '(a)' : '(b)'} alone in a fresh browser context`);
         const fresh = await browser.newContext();
-        const freshPage = await openBenchPage(fresh, options.baseUrl, log);
-        const cold = await freshPage.evaluate((o) => window.vlmBench.measureLoads(o), { ...loadOptions(1), paths: [path] });
-        suite.runs[path]?.loads.coldMs.push(...cold[path]);
+        suite.runs[path]?.loads.coldMs.push(...(await loadAlone(await openBenchPage(fresh, options.baseUrl, log), path)));
         await fresh.close();
       }
     }
