@@ -4,7 +4,7 @@
  * alert region without touching the draft, the chat or the loaded model. The draft is kept per chat
  * in IndexedDB, so a reload does not lose it.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   CameraDialog,
   Composer,
@@ -107,19 +107,38 @@ export function App() {
   // The attached images are read while the question is typed.
   usePrepareAhead({ enabled: settings.prepareAhead, runtime, messages: conversation.messages, attachments: composer.attachments, detail: settings.detail });
 
+  // A Send pressed while images are checked or a video's frames are sampled waits for them (one
+  // at a time: a second Enter meanwhile changes nothing, the waiting send takes the latest draft).
+  const sendWaiting = useRef(false);
+  const [waitingForFrames, setWaitingForFrames] = useState(false);
   const send = async () => {
+    if (sendWaiting.current) return;
+    sendWaiting.current = true;
+    try {
+      await sendWhenReady();
+    } finally {
+      sendWaiting.current = false;
+      setWaitingForFrames(false);
+    }
+  };
+  const sendWhenReady = async () => {
     // Images still being checked go with this message: wait for them, then read the latest.
     await composer.settled();
+    const videoWaiting = video.state.status !== 'empty' || video.opening !== null;
+    if (video.state.status !== 'ready' && videoWaiting) setWaitingForFrames(true);
+    const videoState = await video.settled();
     const { draft, attachments } = composer.current();
-    if (video.state.status === 'ready') {
+    // Refused or removed while its frames were read: the alert says why; the question waits.
+    if (videoWaiting && videoState.status === 'empty') return;
+    if (videoState.status === 'ready') {
       // Too long for the context: the strip says so with the numbers; nothing is sent or lost.
-      if (!videoFits) return;
+      if (!budgetFor(videoState.plan.timestamps.length).fits) return;
       // Images added another way (an example) wait with the video: neither is sent, both are kept.
       if (attachments.length) {
         composer.reportProblem(`A message carries either images or one video. Remove the ${attachments.length === 1 ? 'image' : 'images'} or the video, then send.`);
         return;
       }
-      const { facts, frames } = video.state;
+      const { facts, frames } = videoState;
       const images = frames.map((frame) => ({
         id: frame.id,
         blob: frame.blob,
@@ -183,6 +202,7 @@ export function App() {
             tokensFor={cost.tokensFor}
             detailLabel={`${cost.detail} detail`}
             onSend={() => void send()}
+            waitingForMedia={waitingForFrames}
             onStop={chat.stop}
             onView={setViewing}
             onOpenCamera={() => setCameraOpen(true)}

@@ -25,8 +25,10 @@ export interface ComposerProps {
   onStop: () => void;
   onView: (image: Attachment) => void;
   onOpenCamera: () => void;
-  /** A video waiting to be sent (shown above the textbox), and whether it lets Send go. */
+  /** A video waiting to be sent (shown above the textbox), and whether it lets Send go ('busy': Send waits for it). */
   media?: { node: ReactNode; state: 'busy' | 'ready' | 'blocked' } | null;
+  /** A Send was pressed and waits for the video's frames. */
+  waitingForMedia?: boolean;
   /** Files picked with "Add image" (videos included) go here instead of straight to the composer. */
   onPickFiles?: (files: File[]) => void;
   /** Opens the live camera mode (absent: no such button). */
@@ -37,11 +39,12 @@ export interface ComposerProps {
   readyWithoutText?: boolean;
 }
 
-export function Composer({ composer, busy, stopping, maxImages, tokensFor, detailLabel, onSend, onStop, onView, onOpenCamera, media, onPickFiles, onOpenLive, placeholder, readyWithoutText = false }: ComposerProps) {
+export function Composer({ composer, busy, stopping, maxImages, tokensFor, detailLabel, onSend, onStop, onView, onOpenCamera, media, waitingForMedia = false, onPickFiles, onOpenLive, placeholder, readyWithoutText = false }: ComposerProps) {
   const fileInput = useRef<HTMLInputElement>(null);
   const { draft, setDraft, attachments, refusals, adding } = composer;
-  // While an image is still being checked, Send waits for it (see App) rather than doing nothing.
-  const canSend = !busy && media?.state !== 'busy' && media?.state !== 'blocked' && (draft.trim() !== '' || attachments.length > 0 || adding || media?.state === 'ready' || readyWithoutText);
+  // While an image is still being checked or a video's frames sampled, Send waits for them (see
+  // App) rather than doing nothing.
+  const canSend = !busy && !waitingForMedia && media?.state !== 'blocked' && (draft.trim() !== '' || attachments.length > 0 || adding || media != null || readyWithoutText);
   const imageTokens = attachments.reduce((sum, image) => sum + (tokensFor(image) ?? 0), 0);
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -107,7 +110,9 @@ export function Composer({ composer, busy, stopping, maxImages, tokensFor, detai
             </button>
           )}
           <span className="composer-hint" aria-live="polite">
-            {adding
+            {waitingForMedia
+              ? 'Sends when the video’s frames are ready…'
+              : adding
               ? 'Checking image…'
               : attachments.length
                 ? `${plural(attachments.length, 'image')} of ${maxImages} · ${imageTokens ? `${imageTokens.toLocaleString('en-US')} image tokens` : 'image tokens unknown'} · ${detailLabel}`

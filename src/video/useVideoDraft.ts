@@ -25,6 +25,11 @@ export interface VideoDraft {
   /** Opens `file` in place of any video waiting; resolves with the refusal when it cannot be used. */
   add: (file: File) => Promise<Refusal | null>;
   remove: () => void;
+  /**
+   * The draft once no file is being opened and no frames are being sampled: what a Send pressed
+   * meanwhile goes with (empty when the video was refused or removed while it waited).
+   */
+  settled: () => Promise<VideoDraftState>;
 }
 
 /** Names a plan's frames: equal keys, equal frames. */
@@ -80,6 +85,26 @@ export function useVideoDraft(sampling: VideoSampling, onRefusal: (refusal: Refu
       : { status: 'sampling', facts: opened.facts, plan, done: current?.done ?? 0 };
   }
 
+  // Sends that wait for the frames are answered once the draft has them (or has none).
+  const latest = useRef<{ state: VideoDraftState; opening: string | null }>({ state, opening });
+  const waiters = useRef<(() => void)[]>([]);
+  useEffect(() => {
+    latest.current = { state, opening };
+    if (opening === null && state.status !== 'sampling') for (const wake of waiters.current.splice(0)) wake();
+  });
+  const settled = useCallback(
+    () =>
+      new Promise<VideoDraftState>((resolve) => {
+        const check = () => {
+          const { state: now, opening: openingNow } = latest.current;
+          if (openingNow === null && now.status !== 'sampling') resolve(now);
+          else waiters.current.push(check);
+        };
+        check();
+      }),
+    [],
+  );
+
   const add = useCallback(
     async (file: File): Promise<Refusal | null> => {
       const mine = ++generation.current;
@@ -119,7 +144,7 @@ export function useVideoDraft(sampling: VideoSampling, onRefusal: (refusal: Refu
     setFrameLimit(null);
   }, []);
 
-  return { state, opening, frameLimit, setFrameLimit, add, remove };
+  return { state, opening, frameLimit, setFrameLimit, add, remove, settled };
 }
 
 function framesRefusal(name: string, error: unknown): Refusal {
