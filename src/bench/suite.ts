@@ -134,7 +134,9 @@ export async function runSuite(bridge: VlmBridge, options: SuiteOptions, view: S
         const maxNewTokens = detail === 'low' ? settings.maxNewTokens : 1;
         // New bytes for each question (the app would otherwise find its features), the same for both paths.
         const image = await freshImage(settings);
-        for (const driver of drivers) {
+        // The order alternates run by run, so neither path always goes first (report.ts pairs
+        // each run of (a) with the run of (b) beside it).
+        for (const driver of run % 2 === 0 ? drivers : [...drivers].reverse()) {
           log(`run ${run + 1}/${settings.runs}: ${pathLabel(driver.path)} detail ${detail} (${plans[detail].imageTokens} image tokens), ${maxNewTokens} token(s)`);
           const answer = await driver.ask(detail, plans[detail], maxNewTokens, image);
           const own = runs[driver.path]!;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildBackendResult, computeBound, emptyRuns, summarizePath, toMarkdown } from './report.ts';
 import { benchSettings } from './settings.ts';
-import type { BenchReport, PathRuns, SuiteResult } from './types.ts';
+import type { BackendResult, BenchReport, PathRuns, SuiteResult } from './types.ts';
 
 function runs(msPerToken: number, ttft: number): PathRuns {
   const r = emptyRuns();
@@ -26,6 +26,18 @@ const suite = (app: PathRuns, bare: PathRuns): SuiteResult => ({
   userAgent: 'test',
   cores: 2,
 });
+
+function reportOf(backend: BackendResult): BenchReport {
+  return {
+    schema: 'vlm-bench/1',
+    createdAt: '2026-01-01T00:00:00Z',
+    model: { id: 'm', name: 'M' },
+    settings: benchSettings(true),
+    conditions: { cpu: 'cpu', cores: 2, memoryBytes: 8e9, loadAverage: null, browser: 'Chromium', userAgent: 'ua', crossOriginIsolated: true, note: '' },
+    backends: [backend],
+    durationMs: 1,
+  };
+}
 
 describe('bench report', () => {
   it('summarises a path: decode speed, per-token median and p90', () => {
@@ -55,6 +67,36 @@ describe('bench report', () => {
     ]);
   });
 
+  it('pairs each run of the app with the run of transformers.js beside it', () => {
+    // The machine gets slower run by run; the app is 4% slower in every pair, yet the medians of
+    // the two paths (2 of 5 runs measured while the machine was slow) say otherwise.
+    const app = emptyRuns();
+    const bare = emptyRuns();
+    const slow = [1, 1, 1.5, 1.5, 1.5];
+    const appSlow = [1, 1, 1, 1.5, 1.5];
+    for (let run = 0; run < 5; run++) {
+      const one = runs(52 * appSlow[run]!, 312 * appSlow[run]!);
+      const other = runs(50 * slow[run]!, 300 * slow[run]!);
+      app.decode.push(one.decode[0]!);
+      app.prefill.push(one.prefill[0]!);
+      app.loads.coldMs.push(1040 * appSlow[run]!);
+      bare.decode.push(other.decode[0]!);
+      bare.prefill.push(other.prefill[0]!);
+      bare.loads.coldMs.push(1000 * slow[run]!);
+    }
+    const backend = buildBackendResult(suite(app, bare));
+    expect(backend.ratios.decodeAppOverBare).toBeCloseTo(52 / 75);
+    const paired = backend.ratios.pairedAppOverBare!;
+    expect(paired.decode!.median).toBeCloseTo(1.04);
+    expect(paired.ttftLow!.median).toBeCloseTo(1.04);
+    expect(paired.loadCold!.median).toBeCloseTo(1.04);
+    expect(paired.decode!.n).toBe(5);
+    // Five pairs: the interval runs from the smallest to the largest ratio, 94% coverage.
+    expect(paired.decode!.low).toBeCloseTo(1.04 / 1.5);
+    expect(paired.decode!.high).toBeCloseTo(1.04);
+    expect(toMarkdown(reportOf(backend))).toContain('| WASM 2 threads | 1.04× [0.69–1.04] (93%, 5 pairs) | 1.04× [0.69–1.04] (93%, 5 pairs) | 1.04× [0.69–1.04] (93%, 5 pairs) |');
+  });
+
   it('puts the vision encoder against the compute probe: int8 rate for q8 weights, f32 for attention', () => {
     const backend = buildBackendResult(suite(runs(55, 330), runs(50, 300)), { native: runs(25, 100) });
     const limit = backend.visionLimit!;
@@ -67,16 +109,7 @@ describe('bench report', () => {
   });
 
   it('writes every section of the Markdown table', () => {
-    const report: BenchReport = {
-      schema: 'vlm-bench/1',
-      createdAt: '2026-01-01T00:00:00Z',
-      model: { id: 'm', name: 'M' },
-      settings: benchSettings(true),
-      conditions: { cpu: 'cpu', cores: 2, memoryBytes: 8e9, loadAverage: null, browser: 'Chromium', userAgent: 'ua', crossOriginIsolated: true, note: '' },
-      backends: [buildBackendResult(suite(runs(55, 330), runs(50, 300)), { native: runs(25, 100) })],
-      durationMs: 1,
-    };
-    const markdown = toMarkdown(report);
+    const markdown = toMarkdown(reportOf(buildBackendResult(suite(runs(55, 330), runs(50, 300)), { native: runs(25, 100) })));
     for (const heading of ['## Summary', '## Image detail', '## Ratios', '## (d) Memory-bandwidth bound', '## (e) Vision encoder against the WASM compute limit', '## (a) Main thread']) expect(markdown).toContain(heading);
     expect(markdown).toContain('| WASM 2 threads | (a) app | 1000 ms | 500 ms |');
   });

@@ -3,7 +3,7 @@
  * memory-bandwidth bound, and the Markdown table (printed by `npm run bench`, shown and copied on
  * the in-app page).
  */
-import { intervals, matchingPrefix, percentile, summarize, tokensPerSecond } from './stats.ts';
+import { intervals, matchingPrefix, pairedRatio, percentile, summarize, tokensPerSecond } from './stats.ts';
 import type {
   AheadRun,
   BackendResult,
@@ -15,6 +15,7 @@ import type {
   DetailName,
   DetailSummary,
   MeasuredPathId,
+  PairedRatio,
   PathRuns,
   PathSummary,
   RatioSet,
@@ -133,6 +134,22 @@ export function computeRatios(paths: BackendResult['paths'], bound: BoundResult 
   };
 }
 
+/**
+ * (a) over (b) run by run: the runs of one index were measured back to back (questions and loads
+ * alternate their order), so each ratio compares the two paths under the same machine load.
+ */
+export function pairedAppOverBare(raw: BackendResult['raw']): NonNullable<RatioSet['pairedAppOverBare']> | null {
+  const { app, bare } = raw;
+  if (!app || !bare) return null;
+  const msPerToken = (runs: PathRuns) => runs.decode.map((run) => 1000 / tokensPerSecond(run.tokenTimesMs));
+  const ttftLow = (runs: PathRuns) => runs.prefill.filter((run) => run.detail === 'low').map((run) => run.timeToFirstTokenMs);
+  return {
+    decode: pairedRatio(msPerToken(app), msPerToken(bare)),
+    ttftLow: pairedRatio(ttftLow(app), ttftLow(bare)),
+    loadCold: pairedRatio(app.loads.coldMs, bare.loads.coldMs),
+  };
+}
+
 /** Greedy answers of the same files should agree (exactly on one runtime, mostly across runtimes). */
 export function tokenAgreement(raw: BackendResult['raw']): BackendResult['tokenAgreement'] {
   const first = (path: MeasuredPathId) => raw[path]?.decode[0]?.tokenIds;
@@ -172,6 +189,17 @@ export function fmtBytes(bytes: number | undefined): string {
 
 function fmtRatio(value: number | null): string {
   return value === null ? '—' : `${value.toFixed(2)}×`;
+}
+
+function withPaired(paired: RatioSet['pairedAppOverBare'] | null): Pick<RatioSet, 'pairedAppOverBare'> {
+  return paired ? { pairedAppOverBare: paired } : {};
+}
+
+/** `1.02× [0.98–1.05] (90%, 8 pairs)`: the median of the per-pair ratios and its interval. */
+function fmtPaired(paired: PairedRatio | null | undefined): string {
+  if (!paired) return '—';
+  const interval = paired.low !== null && paired.high !== null ? ` [${paired.low.toFixed(2)}–${paired.high.toFixed(2)}] (${Math.floor(paired.confidence * 100)}%, ` : ' (';
+  return `${paired.median.toFixed(2)}×${interval}${paired.n} pair${paired.n === 1 ? '' : 's'})`;
 }
 
 function memoryCell(memory: PathSummary['memory']): string {
@@ -289,6 +317,21 @@ export function toMarkdown(report: BenchReport): string {
     ),
   );
   lines.push('');
+  const paired = report.backends.filter((backend) => backend.ratios.pairedAppOverBare);
+  if (paired.length) {
+    lines.push('Run by run: (a) over (b) for each pair of runs measured back to back, the median and the interval that holds the true median with the confidence given (order statistics, no normality assumed).');
+    lines.push('');
+    lines.push(
+      table(
+        ['Backend', 'decode a/b', 'TTFT low a/b', 'cold load a/b'],
+        paired.map((backend) => {
+          const ratios = backend.ratios.pairedAppOverBare!;
+          return [backendName(backend), fmtPaired(ratios.decode), fmtPaired(ratios.ttftLow), fmtPaired(ratios.loadCold)];
+        }),
+      ),
+    );
+    lines.push('');
+  }
 
   const bounded = report.backends.filter((backend) => backend.bound);
   if (bounded.length) {
@@ -525,7 +568,7 @@ export function buildBackendResult(
     paths,
     bound,
     ...(visionLimit ? { visionLimit } : {}),
-    ratios: computeRatios(paths, bound),
+    ratios: { ...computeRatios(paths, bound), ...withPaired(pairedAppOverBare(raw)) },
     responsiveness: suite.responsiveness,
     tokenAgreement: tokenAgreement(raw),
     ...(extra.rendererPeakRssBytes ? { rendererPeakRssBytes: extra.rendererPeakRssBytes } : {}),

@@ -1,5 +1,5 @@
 /** Medians, percentiles and spreads of repeated measurements. */
-import type { Summary } from './types.ts';
+import type { PairedRatio, Summary } from './types.ts';
 
 /** Linear-interpolated percentile (p in [0, 100]) of unsorted values; NaN when empty. */
 export function percentile(values: readonly number[], p: number): number {
@@ -40,4 +40,34 @@ export function matchingPrefix(a: readonly number[], b: readonly number[]): numb
   let n = 0;
   while (n < a.length && n < b.length && a[n] === b[n]) n++;
   return n;
+}
+
+/**
+ * Pairs a[i] with b[i] (measured one right after the other, the order alternating), so a slow
+ * minute of the machine slows both sides of a pair: the spread that swamps a ratio of two
+ * medians largely cancels. The interval is the distribution-free one for a median: the k-th
+ * smallest and k-th largest ratio, k the largest with P(Binomial(n, 1/2) < k) <= (1 - 0.9) / 2.
+ */
+export function pairedRatio(a: readonly number[], b: readonly number[]): PairedRatio | null {
+  const ratios: number[] = [];
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const ratio = a[i]! / b[i]!;
+    if (Number.isFinite(ratio) && b[i]! > 0) ratios.push(ratio);
+  }
+  const n = ratios.length;
+  if (n === 0) return null;
+  ratios.sort((x, y) => x - y);
+  // P(Binomial(n, 1/2) <= j), for j = 0, 1, ...
+  const below: number[] = [];
+  let term = 0.5 ** n;
+  let sum = 0;
+  for (let j = 0; j <= n; j++) {
+    sum += term;
+    below.push(sum);
+    term = (term * (n - j)) / (j + 1);
+  }
+  let k = 0;
+  while (k + 1 <= n / 2 && below[k]! <= 0.05) k++;
+  const confidence = k === 0 ? 0 : 1 - 2 * below[k - 1]!;
+  return { median: median(ratios), low: k ? ratios[k - 1]! : null, high: k ? ratios[n - k]! : null, confidence, n };
 }

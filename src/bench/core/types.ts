@@ -19,6 +19,17 @@ export interface Summary {
   n: number;
 }
 
+/** The median of per-pair ratios a/b, and an interval that holds the true median with `confidence`. */
+export interface PairedRatio {
+  median: number;
+  /** Order statistics of the ratios: null when there are too few pairs for `confidence`. */
+  low: number | null;
+  high: number | null;
+  /** Coverage of [low, high] for the median, from the binomial distribution (no normality assumed). */
+  confidence: number;
+  n: number;
+}
+
 /** How one image was cut, as the processor did it for a detail. */
 export interface DetailPlan {
   longestEdge: number;
@@ -246,6 +257,8 @@ export interface RatioSet {
   decodeAppOverBound: number | null;
   ttftAppOverBare: number | null;
   ttftBareOverNative: number | null;
+  /** (a) over (b) run by run (stats.ts pairedRatio): what the targets of issue 12 are read from. */
+  pairedAppOverBare?: { decode: PairedRatio | null; ttftLow: PairedRatio | null; loadCold: PairedRatio | null };
 }
 
 export interface BackendSpec {
