@@ -54,7 +54,7 @@ import { decodeImage, ImageStore } from './image-store.ts';
 import { KvCache } from './kv-cache.ts';
 import { configureOnnxRuntime, configuredWasmThreads, defaultWasmThreads } from './ort-env.ts';
 import { disposeTensors, type OrtTensor } from './ort-types.ts';
-import { allFinite, createRandom, pickNextToken } from './sampling.ts';
+import { createRandom, pickNextToken } from './sampling.ts';
 import { yieldToEventLoop } from './yield.ts';
 
 /** What the engine takes from its surroundings; the worker uses the real ones, tests fakes. */
@@ -555,9 +555,8 @@ export class VlmEngine implements VlmWorkerApi {
     let outputs = prefillOutputs;
     for (;;) {
       if (await this.#stopRequested()) return 'stopped';
-      const logits = lastLogits(outputs['logits']!);
-      if (!allFinite(logits)) throw invalidLogits(model);
-      const next = pickNextToken(logits, options.sampling, options.repetitionPenalty, run.tokenIds, random);
+      const next = pickNextToken(lastLogits(outputs['logits']!), options.sampling, options.repetitionPenalty, run.tokenIds, random);
+      if (next < 0) throw invalidLogits(model);
       if (model.eosTokenIds.includes(next)) return 'eos';
       run.push(next);
       if (run.tokenIds.length >= maxNewTokens) return 'length';
@@ -669,12 +668,16 @@ function invalidLogits(model: LoadedModel): InvalidLogitsError {
   );
 }
 
-/** The last position's logits as float32 (copied: sampling mutates them). */
+/**
+ * The last position's logits, in fp32. A view, not a copy, when they are fp32 already: the step's
+ * outputs are the engine's own and nothing reads their logits after the pick (which may change
+ * them: the repetition penalty). A copy was 197 KB of garbage per token at SmolVLM's vocabulary.
+ */
 function lastLogits(logits: OrtTensor): Float32Array {
   const vocab = logits.dims.at(-1)!;
   const data = logits.data as Float32Array | Uint16Array;
   const offset = data.length - vocab;
-  if (data instanceof Float32Array) return data.slice(offset);
+  if (data instanceof Float32Array) return data.subarray(offset);
   const last = new Tensor('float16', data.slice(offset), [vocab]).to('float32');
   return last.data as Float32Array;
 }

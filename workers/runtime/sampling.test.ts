@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allFinite, applyRepetitionPenalty, argmax, createRandom, pickNextToken, sampleTopP } from './sampling.ts';
+import { allFinite, applyRepetitionPenalty, argmax, createRandom, finiteArgmax, pickNextToken, sampleTopP } from './sampling.ts';
 
 describe('sampling', () => {
   it('allFinite finds NaN and infinities', () => {
@@ -11,6 +11,19 @@ describe('sampling', () => {
 
   it('greedy takes the largest logit (first on ties)', () => {
     expect(argmax(new Float32Array([0.1, 3, -2, 3]))).toBe(1);
+    expect(finiteArgmax(new Float32Array([0.1, 3, -2, 3]))).toBe(1);
+    expect(finiteArgmax(new Float32Array([-5, -1e30, -2]))).toBe(2);
+  });
+
+  it('no token comes from logits with a NaN or an infinity, greedy or sampled', () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      // Before and after the largest logit: the check does not stop at the answer.
+      for (const logits of [[bad, 1, 2], [1, 2, bad]]) {
+        expect(finiteArgmax(new Float32Array(logits))).toBe(-1);
+        expect(pickNextToken(new Float32Array(logits), { kind: 'greedy' }, 1, [], Math.random)).toBe(-1);
+        expect(pickNextToken(new Float32Array(logits), { kind: 'sample', temperature: 0.7, topP: 0.9 }, 1.2, [0], createRandom(1))).toBe(-1);
+      }
+    }
   });
 
   it('repetition penalty divides positive and multiplies negative logits of generated tokens', () => {
