@@ -54,7 +54,13 @@ test('npm run bench --quick writes every section for the tiny model', async () =
     expect(wasm!.paths.native!.memory.peakRssBytes).toBeGreaterThan(0);
     expect(wasm!.bound?.bandwidth.bestGBps).toBeGreaterThan(0);
     expect(wasm!.bound?.tokensPerSecond).toBeGreaterThan(0);
-    for (const value of Object.values(wasm!.ratios)) expect(value).toBeGreaterThan(0);
+    const { pairedAppOverBare, ...ratios } = wasm!.ratios;
+    for (const value of Object.values(ratios)) expect(value).toBeGreaterThan(0);
+    // Run by run: one pair per question (and per cold-load round), each side measured.
+    for (const paired of [pairedAppOverBare!.decode, pairedAppOverBare!.ttftLow, pairedAppOverBare!.loadCold]) {
+      expect(paired!.n).toBeGreaterThan(0);
+      expect(paired!.median).toBeGreaterThan(0);
+    }
     // (e) The vision encoder against the WASM multiply-add probe: counted, measured, compared.
     const vision = wasm!.visionLimit!;
     expect(vision.flops.total).toBeGreaterThan(0);
@@ -76,7 +82,7 @@ test('npm run bench --quick writes every section for the tiny model', async () =
     for (const r of instant.cold) expect(r.againTtftMs).toBeGreaterThan(0);
     for (const r of instant.followUp) expect(r.reusedPromptTokens).toBeGreaterThanOrEqual(r.previousPromptTokens + r.previousAnswerTokens - 1);
     const markdown = await readFile(path.join(out, 'latest.md'), 'utf8');
-    for (const heading of ['## Summary', '## Image detail', '## Ratios', '## (d) Memory-bandwidth bound', '## (e) Vision encoder against the WASM compute limit', '## (a) Main thread', '## (a) Image attached N s before Enter', '## (a) Follow-up']) expect(markdown).toContain(heading);
+    for (const heading of ['## Summary', '## Image detail', '## Ratios', 'Run by run', '## (d) Memory-bandwidth bound', '## (e) Vision encoder against the WASM compute limit', '## (a) Main thread', '## (a) Image attached N s before Enter', '## (a) Follow-up']) expect(markdown).toContain(heading);
   } finally {
     await rm(out, { recursive: true, force: true });
   }
