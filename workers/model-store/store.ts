@@ -273,8 +273,12 @@ export class VerifiedModelStore {
       [MODEL_CACHE_HEADERS.storedAt]: new Date().toISOString(),
     });
     try {
-      // Cache.put commits the whole entry or nothing, so a failure never leaves half a file.
-      await cache.put(expected.url, new Response(file.data, { status: 200, headers }));
+      // Cache.put commits the whole entry or nothing, so a failure never leaves half a file. The
+      // body is a Blob: Chromium then copies the bytes once and writes them from the browser
+      // process. Given the array itself, put() held this worker's thread for 1.4 s per 135 MB
+      // before returning, and a stream body needs the thread to pump it, which the sessions being
+      // created hold (docs/performance.md, issue 12 session 11).
+      await cache.put(expected.url, new Response(new Blob([file.data]), { status: 200, headers }));
       return null;
     } catch (error) {
       if (isQuotaError(error) && !this.shipsWithApp(expected)) return this.quotaError(expected, file.bytes);
