@@ -14,8 +14,6 @@ export interface DownloadDeps {
   /** `navigator.onLine`: false is believed; true is not proof (a request that fails still means offline). */
   isOnline: () => boolean;
   sleep?: (ms: number) => Promise<void>;
-  /** WebCrypto, where the context has it (secure contexts); default `crypto.subtle`. */
-  subtle?: SubtleCrypto | null;
 }
 
 /** A complete file whose bytes passed every check. */
@@ -109,7 +107,14 @@ async function downloadOnce(expected: ExpectedFile, deps: DownloadDeps, onBytes:
   const total = expected.size ?? announced ?? 0;
   const contentType = first.headers.get('content-type') ?? 'application/octet-stream';
 
-  const hasher = await fileHasher(deps.subtle === undefined ? globalThis.crypto?.subtle : deps.subtle);
+  // SHA-256 fed each chunk as it arrives (hash-wasm), not WebCrypto over the whole file at the
+  // end: on a cold load this worker's thread is mostly busy creating sessions, and the chunks that
+  // arrive while it waits (for ONNX Runtime's WebAssembly, for the network) are hashed for free.
+  // WebCrypto's digest runs on this thread too, all at once after the last byte, and measured no
+  // faster per byte on this machine (0.55-0.65 s per 135 MB for both; docs/performance.md, issue 12
+  // session 11).
+  const hasher = await createSHA256();
+  hasher.init();
   // Sized from what we expect; a server's announcement alone is trusted up to 1 GiB of memory.
   const body = new BodyBuffer(expected.size ?? Math.min(announced ?? 0, 2 ** 30));
   let received = 0;
@@ -135,7 +140,7 @@ async function downloadOnce(expected: ExpectedFile, deps: DownloadDeps, onBytes:
       }
       if (rest.status === 200 && !headProblem(rest, expected)) {
         // The server cannot resume: start this file over (and only this file).
-        hasher.restart();
+        hasher.init();
         body.clear();
         received = 0;
         reader = rest.body!.getReader();
@@ -154,41 +159,10 @@ async function downloadOnce(expected: ExpectedFile, deps: DownloadDeps, onBytes:
     onBytes(received, Math.max(total, received));
   }
   const data = body.bytes();
-  const sha = await hasher.digest(data);
+  const sha = hasher.digest('hex');
   const bodyIssue = bodyProblem({ bytes: received, sha256: sha }, { size: expected.size, announced, ...digest });
   if (bodyIssue) return { kind: 'rejected', problem: bodyIssue };
   return { kind: 'file', data, bytes: received, sha256: sha, contentType };
-}
-
-/** SHA-256 of one file: fed the chunks as they arrive, asked for the digest of the whole. */
-interface FileHasher {
-  update(chunk: Uint8Array): void;
-  restart(): void;
-  digest(whole: Uint8Array<ArrayBuffer>): Promise<string>;
-}
-
-/**
- * WebCrypto where the context has it: native SHA-256 (SHA extensions), 670-830 MiB/s in Chromium
- * here against hash-wasm's 220-300 (docs/performance.md, session 9). It hashes the whole file once
- * it has arrived, which on a 2-core machine costs less than hashing alongside ONNX Runtime
- * creating sessions. Elsewhere (an insecure context: a LAN address over http) hash-wasm, fed as
- * bytes arrive.
- */
-async function fileHasher(subtle: SubtleCrypto | null | undefined): Promise<FileHasher> {
-  if (subtle) {
-    return {
-      update: () => undefined,
-      restart: () => undefined,
-      digest: async (whole) => [...new Uint8Array(await subtle.digest('SHA-256', whole))].map((byte) => byte.toString(16).padStart(2, '0')).join(''),
-    };
-  }
-  const hasher = await createSHA256();
-  hasher.init();
-  return {
-    update: (chunk) => hasher.update(chunk),
-    restart: () => hasher.init(),
-    digest: async () => hasher.digest('hex'),
-  };
 }
 
 /**

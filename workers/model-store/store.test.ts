@@ -145,47 +145,43 @@ describe('VerifiedModelStore', () => {
     await expect(store.fetch(URL_)).rejects.toThrow(/from the x-linked-etag/);
   });
 
-  // WebCrypto hashes the whole file; without it (an insecure context) hash-wasm hashes the chunks as they come.
-  for (const hashing of ['WebCrypto', 'hash-wasm'] as const) {
-    const hashingDeps = hashing === 'hash-wasm' ? { subtle: null } : {};
-    /** The file is stored whole, with its digest. */
-    const expectStoredWhole = (cache: MemoryCache) => {
-      expect(cache.entries.get(URL_)!.body).toEqual(bytes);
-      expect(new Headers(cache.entries.get(URL_)!.headers).get(MODEL_CACHE_HEADERS.sha256)).toBe(sha256Hex(bytes));
-    };
+  /** The file is stored whole, with its digest. */
+  const expectStoredWhole = (cache: MemoryCache) => {
+    expect(cache.entries.get(URL_)!.body).toEqual(bytes);
+    expect(new Headers(cache.entries.get(URL_)!.headers).get(MODEL_CACHE_HEADERS.sha256)).toBe(sha256Hex(bytes));
+  };
 
-    it(`evicts and retries a file whose digest is wrong, then stores the right one (${hashing})`, async () => {
-      const corrupt = bytes.slice();
-      corrupt[500]! ^= 0xff;
-      const network = scriptedFetch(ok(corrupt), ok(bytes));
-      const { store, cache, load } = makeStore({ fetch: network.fetch, ...hashingDeps });
-      await store.fetch(URL_);
-      await load.settled();
-      expect(network.calls).toHaveLength(2);
-      expectStoredWhole(cache);
-    });
+  it('evicts and retries a file whose digest is wrong, then stores the right one', async () => {
+    const corrupt = bytes.slice();
+    corrupt[500]! ^= 0xff;
+    const network = scriptedFetch(ok(corrupt), ok(bytes));
+    const { store, cache, load } = makeStore({ fetch: network.fetch });
+    await store.fetch(URL_);
+    await load.settled();
+    expect(network.calls).toHaveLength(2);
+    expectStoredWhole(cache);
+  });
 
-    it(`resumes a dropped download with a Range request and keeps the bytes already received (${hashing})`, async () => {
-      const network = scriptedFetch(
-        () => new Response(droppingBody(bytes.subarray(0, 400)), { status: 200, headers: { 'content-length': '1000' } }),
-        () => new Response(bytes.slice(400), { status: 206, headers: { 'content-range': 'bytes 400-999/1000', 'content-length': '600' } }),
-      );
-      const { store, cache, load } = makeStore({ fetch: network.fetch, ...hashingDeps });
-      await store.fetch(URL_);
-      await load.settled();
-      expect(network.calls.map((call) => call.range)).toEqual([null, 'bytes=400-']);
-      expectStoredWhole(cache);
-    });
+  it('resumes a dropped download with a Range request and keeps the bytes already received', async () => {
+    const network = scriptedFetch(
+      () => new Response(droppingBody(bytes.subarray(0, 400)), { status: 200, headers: { 'content-length': '1000' } }),
+      () => new Response(bytes.slice(400), { status: 206, headers: { 'content-range': 'bytes 400-999/1000', 'content-length': '600' } }),
+    );
+    const { store, cache, load } = makeStore({ fetch: network.fetch });
+    await store.fetch(URL_);
+    await load.settled();
+    expect(network.calls.map((call) => call.range)).toEqual([null, 'bytes=400-']);
+    expectStoredWhole(cache);
+  });
 
-    it(`restarts the file when the server cannot resume (${hashing})`, async () => {
-      const network = scriptedFetch(() => new Response(droppingBody(bytes.subarray(0, 400)), { status: 200 }), ok(bytes));
-      const { store, cache, load } = makeStore({ fetch: network.fetch, ...hashingDeps });
-      await store.fetch(URL_);
-      await load.settled();
-      expect(network.calls).toHaveLength(2);
-      expectStoredWhole(cache);
-    });
-  }
+  it('restarts the file when the server cannot resume', async () => {
+    const network = scriptedFetch(() => new Response(droppingBody(bytes.subarray(0, 400)), { status: 200 }), ok(bytes));
+    const { store, cache, load } = makeStore({ fetch: network.fetch });
+    await store.fetch(URL_);
+    await load.settled();
+    expect(network.calls).toHaveLength(2);
+    expectStoredWhole(cache);
+  });
 
   it('takes a file whose size nobody announced, arriving in many pieces, and stores exactly its bytes', async () => {
     // Sizes are estimates (a Hub model before its listing is known) and the server streams without a length.
