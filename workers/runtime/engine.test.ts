@@ -3,7 +3,7 @@
  * the token after the last one it was fed, up to an end-of-answer token. No ONNX files, no browser.
  */
 import { RawImage, Tensor } from '@huggingface/transformers';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ContextOverflowError, GenerationBusyError, InvalidLogitsError, InvalidRequestError, ModelDownloadError, ModelLoadError, ModelNotLoadedError, WebGpuUnavailableError } from '../errors.ts';
 import type { LoadedModel, PreparedPrompt, PromptImage, VlmFamily } from '../families/family.ts';
 import { FAMILY_TRAITS, mergeRegistry } from '../models/registry.ts';
@@ -41,6 +41,8 @@ interface FakeOptions {
   encoderDecoder?: boolean;
   /** Images: each is IMAGE_TOKENS tokens (id 2) before its turn's words, its features encoded once. */
   images?: boolean;
+  /** Holds every decoder run until this settles. */
+  decoderGate?: Promise<void>;
 }
 
 const IMAGE_TOKENS = 4;
@@ -68,6 +70,7 @@ function fakeFamily(options: FakeOptions = {}) {
     inputMetadata: ['key', 'value'].map((kind) => ({ name: `past_key_values.0.${kind}`, isTensor: true, type: 'float32', shape: ['batch_size', 1, 'past_sequence_length', 1] })),
     async run(feeds: Record<string, OrtTensor>) {
       const run = calls.decoderRuns++;
+      await options.decoderGate;
       if (options.failOnRun?.run === run) throw options.failOnRun.error;
       calls.encoderStates.push((feeds['encoder_hidden_states']?.data as Float32Array | undefined)?.[0]);
       calls.cacheBranches.push((feeds['use_cache_branch']?.data as Uint8Array | boolean[] | undefined)?.[0] === undefined ? undefined : Boolean(feeds['use_cache_branch']!.data[0]));
@@ -164,6 +167,12 @@ function engineWith(gpu: Partial<WebGpuCapabilities>, options: FakeOptions = {})
   return { engine, calls };
 }
 
+/** Loads the model and waits for its warm-up step, which on WASM runs after Ready (reset waits for it). */
+async function loadSettled(engine: VlmEngine, options: Parameters<VlmEngine['load']>[1] = {}): Promise<void> {
+  await engine.load('counting', options, () => undefined);
+  await engine.reset();
+}
+
 const greedy = (maxNewTokens: number): GenerateOptions => ({ maxNewTokens, sampling: { kind: 'greedy' }, repetitionPenalty: 1, detail: 'low' });
 const question: ChatTurn[] = [{ role: 'user', text: 'Count for me' }];
 const noGpu = { available: false, reason: 'No adapter here.' };
@@ -178,8 +187,41 @@ describe('VlmEngine load', () => {
     const phases: string[] = [];
     const result = await engine.load('counting', { device: 'auto' }, (progress) => phases.push(progress.phase));
     expect(result).toMatchObject({ modelId: 'counting', device: 'wasm', fallbackReason: 'No adapter here.', wasmThreads: 4, bytes: 40, contextLength: CONTEXT });
-    expect(phases).toEqual(['fetching', 'warming-up', 'ready']);
+    // On WASM the warm-up step runs after Ready.
+    expect(phases).toEqual(['fetching', 'ready']);
     expect(engine.status().loaded).toEqual(result);
+
+    const gpuPhases: string[] = [];
+    await withGpu.engine.load('counting', {}, (progress) => gpuPhases.push(progress.phase));
+    expect(gpuPhases).toEqual(['fetching', 'warming-up', 'ready']);
+  });
+
+  it('on WASM answers Ready before the warm-up step, and a question asked meanwhile runs after it', async () => {
+    let open!: () => void;
+    const { engine, calls } = engineWith(noGpu, { decoderGate: new Promise<void>((resolve) => (open = resolve)) });
+    await engine.load('counting', {}, () => undefined);
+    // The warm-up's step (one token) is under way and held.
+    await vi.waitFor(() => expect(calls.decoderRuns).toBe(1));
+    const answer = engine.generate(question, greedy(2), () => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Every run is held: a prefill that had not waited for the warm-up would have started.
+    expect(calls.decoderRuns).toBe(1);
+    open();
+    expect(await answer).toMatchObject({ finishReason: 'length', tokenIds: [4, 5] });
+    // The warm-up, then the question's prefill (3 words and "Assistant:") and one decoding step.
+    expect(calls.fed).toEqual([1, 4, 1]);
+  });
+
+  it('on WASM a failed warm-up does not fail the load: the first question runs', async () => {
+    const { engine } = engineWith(noGpu, { failOnRun: { run: 0, error: new Error('first run failed') } });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      expect((await engine.load('counting', {}, () => undefined)).device).toBe('wasm');
+      expect(await engine.generate(question, greedy(2), () => undefined)).toMatchObject({ finishReason: 'length', tokenIds: [4, 5] });
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/Warming up .* failed: first run failed/));
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('falls back to WASM when WebGPU fails to load under auto, but not when a model file is the problem', async () => {
@@ -258,7 +300,7 @@ describe('VlmEngine generate', () => {
 
   it('an interrupt queued right behind the call stops it before the prefill', async () => {
     const { engine, calls } = engineWith(noGpu);
-    await engine.load('counting', {}, () => undefined);
+    await loadSettled(engine);
     const runsAfterLoad = calls.decoderRuns;
     const running = engine.generate(question, greedy(100), () => undefined);
     expect(engine.interrupt()).toBe(true);
@@ -323,7 +365,7 @@ describe('VlmEngine generate', () => {
 describe('VlmEngine with an encoder-decoder family', () => {
   it('runs the encoder once per answer, feeds its output to every decoder step, and prefills every answer afresh', async () => {
     const { engine, calls } = engineWith(noGpu, { encoderDecoder: true });
-    await engine.load('counting', {}, () => undefined);
+    await loadSettled(engine);
     expect(calls.encodes).toBe(1); // the warm-up
     const runsBefore = calls.decoderRuns;
     const first = await engine.generate(question, greedy(3), () => undefined);
@@ -360,7 +402,7 @@ describe('VlmEngine work ahead of Enter', () => {
     const asked: ChatTurn[] = [{ role: 'user', text: 'What is this', images: [photo] }];
     const answer = async (prepareFirst: boolean) => {
       const { engine, calls } = engineWith(noGpu, { images: true });
-      await engine.load('counting', { device: 'wasm' }, () => undefined);
+      await loadSettled(engine, { device: 'wasm' });
       const loadRuns = calls.fed.length;
       const ahead = prepareFirst ? await engine.prepare([{ ...asked[0]!, text: '' }], 'low') : null;
       const result = await engine.generate(asked, greedy(100), () => undefined);

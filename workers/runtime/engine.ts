@@ -160,6 +160,8 @@ export class VlmEngine implements VlmWorkerApi {
   #encoderFeeds: EncoderFeeds = {};
   #prepareTicket = 0;
   #prepared: PreparedAhead | null = null;
+  /** A WASM load's warm-up step, run after Ready (see `load`): what runs a session next waits for it. */
+  #warming: Promise<void> | null = null;
   #running = false;
   #interruptRequested = false;
   #gpuLost: string | null = null;
@@ -197,8 +199,14 @@ export class VlmEngine implements VlmWorkerApi {
       try {
         const model = await family.load(entry, attempt, onProgress);
         this.#gpuLogits = device === 'webgpu' ? await this.#gpuLogitsFor(model) : null;
-        onProgress({ phase: 'warming-up', message: device === 'webgpu' ? 'Warming up the GPU' : 'Warming up', files: [], loadedBytes: 0, totalBytes: 0 });
-        await this.#warmUp(model, family);
+        // On WebGPU the warm-up compiles the shaders (seconds) and is the first proof that the GPU
+        // runs this model: a failure falls back to WASM below. On WASM it only primes ONNX Runtime's
+        // first run (0.3-0.6 s for the 256M-dimension decoder here), so it runs after Ready, as work
+        // ahead of the first question: the person is still typing it (issue 12, session 11).
+        if (device === 'webgpu') {
+          onProgress({ phase: 'warming-up', message: 'Warming up the GPU', files: [], loadedBytes: 0, totalBytes: 0 });
+          await this.#warmUp(model, family);
+        }
         const result: LoadResult = {
           modelId: entry.id,
           device,
@@ -213,6 +221,7 @@ export class VlmEngine implements VlmWorkerApi {
         };
         this.#loaded = { model, family, cache: new KvCache(model.decoder), result };
         this.#gpuLost = null;
+        if (device === 'wasm') this.#warming = this.#warmUpAfterReady(model, family);
         if (device === 'webgpu') await this.#watchGpuDevice(model);
         onProgress({ phase: 'ready', message: 'Ready', files: [], loadedBytes: 0, totalBytes: 0 });
         return result;
@@ -227,6 +236,17 @@ export class VlmEngine implements VlmWorkerApi {
       }
     }
     throw new ModelLoadError(`No device could run ${entry.name}.`, { modelId: entry.id });
+  }
+
+  /** The warm-up of a model already reported ready; a failure is left for the first question to meet and report. */
+  async #warmUpAfterReady(model: LoadedModel, family: VlmFamily): Promise<void> {
+    try {
+      await this.#warmUp(model, family);
+    } catch (error) {
+      console.warn(`Warming up ${model.entry.name} failed: ${(error as Error).message}`);
+    } finally {
+      this.#warming = null;
+    }
   }
 
   /** One decoder step on a single token so shaders/kernels are compiled before the first question. */
@@ -344,6 +364,7 @@ export class VlmEngine implements VlmWorkerApi {
     const run = new GenerationRun(loaded.model.decode, onToken, { continuing });
     try {
       // Work ahead of Enter gives way at its next step; what it finished is used below.
+      await this.#warming;
       await this.#preparing?.catch(() => undefined);
       const prepared = await this.#prepare(loaded, run, conversation, options);
       // An interrupt queued right behind the call is taken before the prefill, the costliest step.
@@ -383,6 +404,7 @@ export class VlmEngine implements VlmWorkerApi {
    */
   async prepare(conversation: ChatTurn[], detail: ImageDetail): Promise<PrepareResult> {
     const ticket = ++this.#prepareTicket;
+    await this.#warming;
     await this.#preparing?.catch(() => undefined);
     if (ticket !== this.#prepareTicket) return prepareResult('superseded');
     // A family that prefills every answer afresh (an encoder-decoder) has nothing to keep ahead.
@@ -399,6 +421,7 @@ export class VlmEngine implements VlmWorkerApi {
   /** Stops the work ahead at its next step and waits for it. */
   async #stopPreparing(): Promise<void> {
     this.#prepareTicket++;
+    await this.#warming;
     await this.#preparing?.catch(() => undefined);
   }
 
